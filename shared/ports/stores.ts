@@ -1,0 +1,45 @@
+// The small interfaces the handlers need from storage. DynamoDB implements them in shared/adapters/dynamodb.
+import type {
+  Group,
+  IsoDate,
+  Location,
+  Provider,
+  QuarantineRecord,
+  RiskAssessment,
+  Signal,
+  Subject,
+  SubjectType,
+} from '../domain/model.js';
+
+export interface WriteCount {
+  /** Items newly stored. */
+  stored: number;
+  /** Items already present under the same key: a re-sent input stores nothing new. */
+  alreadyPresent: number;
+}
+
+export interface SignalStore {
+  /** Stores each signal once, keyed by source + natural id; a second put of the same key changes nothing. */
+  putSignals(signals: readonly Signal[]): Promise<WriteCount>;
+  signalsFor(subject: Subject): Promise<Signal[]>;
+}
+
+export interface ReferenceStore {
+  /** Upserts the latest known profile of each location, provider and group. */
+  putReference(entities: { locations: readonly Location[]; providers: readonly Provider[]; groups: readonly Group[] }): Promise<void>;
+  listLocations(): Promise<Location[]>;
+  listProviders(): Promise<Provider[]>;
+  listGroups(): Promise<Group[]>;
+}
+
+export interface AssessmentStore {
+  /** Stores assessments keyed by subject, as-of date and model version: rescoring the same day is idempotent. */
+  putAssessments(assessments: readonly RiskAssessment[]): Promise<WriteCount>;
+  assessmentsAsOf(asOf: IsoDate, type: SubjectType): Promise<RiskAssessment[]>;
+}
+
+export interface QuarantineStore {
+  /** Keeps each bad record with its reason, keyed by source, origin and row, so a retry adds no copies. */
+  quarantine(records: readonly QuarantineRecord[]): Promise<WriteCount>;
+  listQuarantine(): Promise<QuarantineRecord[]>;
+}
