@@ -6,7 +6,8 @@ export const IsoDate = z.iso.date();
 export type IsoDate = z.infer<typeof IsoDate>;
 
 export const GssCode = z.string().check(z.regex(/^E(06|07|08|09|10)\d{6}$/, 'a GSS council code such as E10000008'));
-export const CqcId = z.string().check(z.regex(/^\d-\d{6,12}$/, 'a CQC id such as 1-125856395'));
+/** CQC ids are `1-` and digits, except NHS bodies' services, which keep their ODS codes (RX3, RX3LD). */
+export const CqcId = z.string().check(z.regex(/^(\d-\d{6,12}|[A-Z0-9]{3,10})$/, 'a CQC id such as 1-125856395 (or an NHS ODS code such as RX3LD)'));
 
 export const ADASS_REGIONS = [
   'East',
@@ -273,6 +274,10 @@ export const RiskAssessment = z.object({
   /** 0-1: lowered by families without data and by stale data. */
   confidence: z.number().check(z.gte(0), z.lte(1)),
   modelVersion: z.string(),
+  /** The market baseline (regional rates, council bed totals) the assessment was computed against. */
+  baselineVersion: z.string(),
+  /** Data-quality flags: stale or missing returns, a rating too old to trust. */
+  flags: z.array(z.string()),
   councils: z.array(GssCode),
   regions: z.array(AdassRegion),
   beds: z.int().check(z.nonnegative()),

@@ -10,6 +10,8 @@ import type {
   Subject,
   SubjectType,
 } from '../domain/model.js';
+import type { MarketBaseline } from '../domain/baseline.js';
+import type { Placement } from '../sources/placements.js';
 
 export interface WriteCount {
   /** Items newly stored. */
@@ -42,4 +44,16 @@ export interface QuarantineStore {
   /** Keeps each bad record with its reason, keyed by source, origin and row, so a retry adds no copies. */
   quarantine(records: readonly QuarantineRecord[]): Promise<WriteCount>;
   listQuarantine(): Promise<QuarantineRecord[]>;
+}
+
+export interface PlacementStore {
+  /** Upserts who places residents where: one item per council and location. */
+  putPlacements(placements: readonly Placement[]): Promise<void>;
+  listPlacements(): Promise<Placement[]>;
+}
+
+export interface BaselineStore {
+  /** Baselines are immutable once written: a version names exactly one set of figures. */
+  putBaseline(baseline: MarketBaseline): Promise<void>;
+  getBaseline(version: string): Promise<MarketBaseline | undefined>;
 }

@@ -1,0 +1,66 @@
+// The files a run leaves in out/: no transport message ids and no wall-clock times, so two runs of the
+// same inputs write identical files.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { QuarantineRecord, RiskAssessment } from '../../shared/domain/model.js';
+import type { DeliveredMessage } from './queues.js';
+
+export interface Outputs {
+  assessments: { locations: RiskAssessment[]; providers: RiskAssessment[]; groups: RiskAssessment[] };
+  quarantine: QuarantineRecord[];
+  delivered: DeliveredMessage[];
+  heatMapJson: string;
+  heatMapPage: string;
+  modelVersion: string;
+}
+
+const SUBJECT_ORDER = { location: 0, provider: 1, group: 2 } as const;
+
+export const topReasons = (a: RiskAssessment, count = 3): string =>
+  a.factors
+    .slice(0, count)
+    .map((f) => `${f.indicator} (+${f.points})`)
+    .join('; ');
+
+export function scoresCsv(assessments: Outputs['assessments']): string {
+  const rows = [...assessments.locations, ...assessments.providers, ...assessments.groups].sort(
+    (a, b) => SUBJECT_ORDER[a.subject.type] - SUBJECT_ORDER[b.subject.type] || a.subject.id.localeCompare(b.subject.id),
+  );
+  return stringify(
+    rows.map((a) => ({
+      subject_type: a.subject.type,
+      subject_id: a.subject.id,
+      name: a.name,
+      as_of: a.asOf,
+      band: a.band,
+      likelihood: a.likelihood,
+      impact: a.impact,
+      monitoring_level: a.monitoringLevel,
+      hard_triggers: a.hardTriggers.join('; '),
+      top_reasons: topReasons(a),
+      confidence: a.confidence,
+      beds: a.beds,
+      councils: a.councils.join(' '),
+      regions: a.regions.join('; '),
+      shared_across_councils: a.sharedAcrossCouncils ? 'yes' : 'no',
+      flags: a.flags.join('; '),
+      model_version: a.modelVersion,
+      baseline_version: a.baselineVersion,
+    })),
+    { header: true },
+  );
+}
+
+const jsonLines = (items: readonly unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
+
+export async function writeOutputs(outDir: string, outputs: Outputs): Promise<void> {
+  const quarantine = [...outputs.quarantine].sort((a, b) => a.origin.localeCompare(b.origin) || a.row - b.row);
+  await Promise.all([
+    writeFile(join(outDir, 'scores.csv'), scoresCsv(outputs.assessments)),
+    writeFile(join(outDir, 'heatmap.json'), outputs.heatMapJson),
+    writeFile(join(outDir, 'heatmap.html'), outputs.heatMapPage),
+    writeFile(join(outDir, 'escalations.jsonl'), jsonLines(outputs.delivered.map((d) => ({ deliveredTo: d.queueRecipient, ...d.message })))),
+    writeFile(join(outDir, 'quarantine.jsonl'), jsonLines(quarantine)),
+  ]);
+}

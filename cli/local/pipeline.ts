@@ -1,0 +1,213 @@
+// The main job, locally: start real engines, provision them as the CDK stack provisions AWS, land the
+// bundled sample files, invoke each Lambda handler with the event Lambda would give it, read what the
+// subscriber queues received, write out/ and stop the engines. Each run starts from empty engines.
+import { mkdir, readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { S3Objects } from '../../shared/adapters/s3/objects.js';
+import type { IsoDate, QuarantineRecord, RiskAssessment } from '../../shared/domain/model.js';
+import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
+import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
+import type { Disclosure } from '../../shared/ports/escalations.js';
+import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
+import { generateSample } from '../sample/generate.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalEngines } from './engines.js';
+import { invoke, landedObjectsEvent } from './invoke.js';
+import { allRecipientIds, LOCAL_NAMES, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
+import { type DeliveredMessage, drainQueues } from './queues.js';
+import { writeOutputs } from './outputs.js';
+
+/** The embedded default: the register extract's date, and a month and a half of signals after it. */
+export const DEFAULTS = {
+  asOf: '2025-10-15',
+  registerSnapshotOn: '2025-09-01',
+  seed: 20251015,
+  registerFile: new URL('../../data/cqc/locations-sample.csv', import.meta.url),
+} as const;
+
+export interface PipelineOptions {
+  asOf: IsoDate;
+  seed: number;
+  outDir: string;
+  /** Progress lines for a person watching; tests pass a collector. */
+  progress: (line: string) => void;
+  /** Land and process every file twice: the second pass must store and send nothing new. */
+  replay?: boolean;
+}
+
+export interface PipelineResult {
+  ingested: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number; files: number };
+  replayed?: { signalsStored: number; decisions: number; messagesPublished: number };
+  assessments: { locations: RiskAssessment[]; providers: RiskAssessment[]; groups: RiskAssessment[] };
+  quarantine: QuarantineRecord[];
+  delivered: DeliveredMessage[];
+  duplicatesDropped: number;
+  audit: { subjectId: string; name: string; disclosures: Disclosure[] } | null;
+  heatMapCells: number;
+}
+
+interface LandedFile {
+  key: string;
+  landedOn: IsoDate;
+  body: string;
+}
+
+async function sampleFiles(asOf: IsoDate, seed: number): Promise<LandedFile[]> {
+  const register = await readFile(DEFAULTS.registerFile, 'utf8');
+  const registerKey = `cqc-register/${DEFAULTS.registerSnapshotOn}/locations-sample.csv`;
+  // The generator stands in for the outside world; it reads the real register rows to build around them.
+  const parsed = parseCqcRegister(register, { origin: registerKey, receivedOn: DEFAULTS.registerSnapshotOn, snapshotOn: DEFAULTS.registerSnapshotOn });
+  const sample = generateSample({ seed, asOf, locations: parsed.locations, providers: parsed.providers });
+  return [
+    { key: registerKey, landedOn: DEFAULTS.registerSnapshotOn, body: register },
+    ...sample.capacityReturns.map((r) => ({ key: `capacity-tracker/${r.snapshotOn}/returns-${r.period}.csv`, landedOn: r.snapshotOn, body: r.csv })),
+    { key: `safeguarding/${asOf}/concerns.csv`, landedOn: asOf, body: sample.safeguardingCsv },
+    { key: `companies-house/${asOf}/profiles.jsonl`, landedOn: asOf, body: sample.companiesHouseJsonl },
+    { key: `commissioner-actions/${asOf}/actions.csv`, landedOn: asOf, body: sample.commissionerActionsCsv },
+    { key: `placements/${asOf}/placements.csv`, landedOn: asOf, body: sample.placementsCsv },
+  ].sort((a, b) => a.landedOn.localeCompare(b.landedOn) || a.key.localeCompare(b.key));
+}
+
+type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
+
+export async function runLocalPipeline(options: PipelineOptions): Promise<PipelineResult> {
+  const { asOf, progress } = options;
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    progress(`  ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return result;
+  };
+
+  const engines = await step('started DynamoDB Local and fauxqs', startLocalEngines);
+  const clients: { destroy(): void }[] = [];
+  try {
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoEndpoint,
+      AWS_ENDPOINT_URL_SNS: engines.messagingEndpoint,
+      AWS_ENDPOINT_URL_SQS: engines.messagingEndpoint,
+      AWS_ENDPOINT_URL_S3: engines.messagingEndpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      TABLE_NAME: LOCAL_NAMES.table,
+      LANDING_BUCKET: LOCAL_NAMES.landingBucket,
+      OUTPUT_BUCKET: LOCAL_NAMES.outputBucket,
+    });
+    const dynamo = new DynamoDBClient({});
+    const s3 = new S3Client({ forcePathStyle: true });
+    const sns = new SNSClient({});
+    // Reach queues through the configured endpoint, not the host in each queue URL.
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    clients.push(dynamo, s3, sns, sqs);
+
+    const { queues } = await step('created the table, buckets, 3 topics and a subscriber queue per recipient', async () => {
+      await provisionTable(dynamo);
+      await provisionBuckets(s3);
+      const messaging = await provisionMessaging(sns, sqs, allRecipientIds());
+      Object.assign(process.env, {
+        TOPIC_ARN_LOCAL: messaging.topics.local,
+        TOPIC_ARN_REGIONAL: messaging.topics.regional,
+        TOPIC_ARN_NATIONAL: messaging.topics.national,
+      });
+      return messaging;
+    });
+
+    // Handlers read their configuration when loaded, as in Lambda, so load them once the environment is set.
+    const handlers = {
+      ingest: (await import('../../functions/ingest/handler.js')).handler as LambdaHandler,
+      score: (await import('../../functions/score/handler.js')).handler as LambdaHandler,
+      heatmap: (await import('../../functions/heatmap/handler.js')).handler as LambdaHandler,
+      escalate: (await import('../../functions/escalate/handler.js')).handler as LambdaHandler,
+    };
+
+    const files = await step('generated the sample (fixed seed) around the real CQC register rows', () => sampleFiles(asOf, options.seed));
+
+    const landAndProcess = async () => {
+      let signalsStored = 0;
+      let signalsAlreadyPresent = 0;
+      let quarantined = 0;
+      for (const file of files) {
+        await s3.send(new PutObjectCommand({ Bucket: LOCAL_NAMES.landingBucket, Key: file.key, Body: file.body }));
+        const result = (await invoke('ingest', handlers.ingest, landedObjectsEvent(LOCAL_NAMES.landingBucket, [file]) as never)) as {
+          batchItemFailures: unknown[];
+          reports: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number }[];
+        };
+        if (result.batchItemFailures.length > 0) throw new Error(`ingest failed for ${file.key}`);
+        for (const r of result.reports) {
+          signalsStored += r.signalsStored;
+          signalsAlreadyPresent += r.signalsAlreadyPresent;
+          quarantined += r.quarantined;
+        }
+      }
+      await invoke('score', handlers.score, { asOf } as never);
+      await invoke('heatmap', handlers.heatmap, { asOf } as never);
+      const escalated = (await invoke('escalate', handlers.escalate, { asOf } as never)) as { decisions: number; messagesPublished: number };
+      return { signalsStored, signalsAlreadyPresent, quarantined, files: files.length, ...escalated };
+    };
+
+    const first = await step(`landed ${files.length} files and ran ingest, score, heat map and escalate`, landAndProcess);
+    const replay = options.replay ? await step('landed every file again and re-ran: nothing new may be stored or sent', landAndProcess) : undefined;
+
+    const stores = new DynamoStores(dynamo, LOCAL_NAMES.table);
+    const escalations = new DynamoEscalationStore(dynamo, LOCAL_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+    const { delivered, duplicatesDropped } = await step('read the subscriber queues', () => drainQueues(sqs, queues));
+    const result = await step('read back assessments, quarantine, heat map and audit trail', async () => {
+      const [locations, providers, groups, quarantine] = await Promise.all([
+        stores.assessmentsAsOf(asOf, 'location'),
+        stores.assessmentsAsOf(asOf, 'provider'),
+        stores.assessmentsAsOf(asOf, 'group'),
+        stores.listQuarantine(),
+      ]);
+      const audit = await auditTrailOfOne(delivered, escalations);
+      const output = new S3Objects(s3);
+      const heatMapPage = await output.getText(LOCAL_NAMES.outputBucket, `heatmap/${asOf}.html`);
+      const heatMapJson = await output.getText(LOCAL_NAMES.outputBucket, `heatmap/${asOf}.json`);
+      return { locations, providers, groups, quarantine, audit, heatMapPage, heatMapJson };
+    });
+
+    const heatMapCells = (JSON.parse(result.heatMapJson) as { cells: unknown[] }).cells.length;
+    await mkdir(options.outDir, { recursive: true });
+    await writeOutputs(options.outDir, {
+      assessments: result,
+      quarantine: result.quarantine,
+      delivered,
+      heatMapJson: result.heatMapJson,
+      heatMapPage: result.heatMapPage,
+      modelVersion: CURRENT_MODEL_VERSION,
+    });
+    return {
+      ingested: { signalsStored: first.signalsStored, signalsAlreadyPresent: first.signalsAlreadyPresent, quarantined: first.quarantined, files: first.files },
+      ...(replay ? { replayed: { signalsStored: replay.signalsStored, decisions: replay.decisions, messagesPublished: replay.messagesPublished } } : {}),
+      assessments: { locations: result.locations, providers: result.providers, groups: result.groups },
+      quarantine: result.quarantine,
+      delivered,
+      duplicatesDropped,
+      audit: result.audit,
+      heatMapCells,
+    };
+  } finally {
+    for (const client of clients) client.destroy();
+    await step('stopped the engines', () => engines.stop());
+  }
+}
+
+/** The audit trail of the provider reached by the most recipients: the one a reviewer would ask about. */
+async function auditTrailOfOne(delivered: readonly DeliveredMessage[], escalations: DynamoEscalationStore): Promise<PipelineResult['audit']> {
+  const reach = new Map<string, { name: string; recipients: number }>();
+  for (const { message } of delivered) {
+    const entry = reach.get(message.subject.id) ?? { name: message.subject.name, recipients: 0 };
+    entry.recipients += 1;
+    reach.set(message.subject.id, entry);
+  }
+  const widest = [...reach].sort((a, b) => b[1].recipients - a[1].recipients || a[0].localeCompare(b[0]))[0];
+  if (!widest) return null;
+  const disclosures = (await escalations.disclosuresForSubject(widest[0])).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+  return { subjectId: widest[0], name: widest[1].name, disclosures };
+}

@@ -1,0 +1,68 @@
+// Creates, on the local engines, what the CDK stack creates on AWS: the table, the landing and output
+// buckets, one SNS topic per tier, and one subscriber queue per recipient with a filter policy on it.
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import pMap from 'p-map';
+import { tableDefinition } from '../../shared/adapters/dynamodb/table.js';
+import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { COUNCILS } from '../../shared/domain/councils.js';
+import { ADASS_REGIONS } from '../../shared/domain/model.js';
+import { TIERS } from '../../shared/domain/protocol.js';
+
+export const LOCAL_NAMES = {
+  table: 'care-market',
+  landingBucket: 'care-market-landing',
+  outputBucket: 'care-market-output',
+} as const;
+
+export interface SubscriberQueue {
+  recipientId: string;
+  queueUrl: string;
+}
+
+/** Every party the default protocol can address: each council, each ADASS network, national oversight. */
+export function allRecipientIds(): string[] {
+  return [
+    ...COUNCILS.map((c) => c.gss),
+    ...ADASS_REGIONS.map((r) => `adass-${r.toLowerCase().replace(/\s+/g, '-')}`),
+    'national-market-oversight',
+  ];
+}
+
+export async function provisionTable(dynamo: DynamoDBClient): Promise<void> {
+  await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_NAMES.table)));
+}
+
+export async function provisionBuckets(s3: S3Client): Promise<void> {
+  for (const Bucket of [LOCAL_NAMES.landingBucket, LOCAL_NAMES.outputBucket]) await s3.send(new CreateBucketCommand({ Bucket }));
+}
+
+export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipientIds: readonly string[]): Promise<{ topics: TopicArns; queues: SubscriberQueue[] }> {
+  const topics = {} as TopicArns;
+  for (const tier of TIERS) {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `care-market-escalations-${tier}` }));
+    topics[tier] = TopicArn!;
+  }
+  const queues = await pMap(
+    recipientIds,
+    async (recipientId) => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `escalations-${recipientId}` }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+      for (const tier of TIERS) {
+        await sns.send(
+          new SubscribeCommand({
+            TopicArn: topics[tier],
+            Protocol: 'sqs',
+            Endpoint: Attributes!.QueueArn!,
+            Attributes: { FilterPolicy: JSON.stringify({ recipient: [recipientId] }), RawMessageDelivery: 'true' },
+          }),
+        );
+      }
+      return { recipientId, queueUrl: QueueUrl! };
+    },
+    { concurrency: 8 },
+  );
+  return { topics, queues };
+}

@@ -1,0 +1,52 @@
+// Reads what each recipient's subscriber queue received, as a subscriber would: dropping repeats by
+// idempotency key, since SNS delivers at least once.
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import pMap from 'p-map';
+import { EscalationMessage } from '../../shared/domain/escalation.js';
+import type { SubscriberQueue } from './provision.js';
+
+export interface DeliveredMessage {
+  /** The queue it arrived in: the recipient whose filter policy let it through. */
+  queueRecipient: string;
+  message: EscalationMessage;
+}
+
+/** Consecutive empty receives before a queue counts as drained (delivery to queues is asynchronous). */
+const EMPTY_POLLS = 2;
+
+export async function drainQueue(sqs: SQSClient, queue: SubscriberQueue): Promise<EscalationMessage[]> {
+  const received: EscalationMessage[] = [];
+  for (let empty = 0; empty < EMPTY_POLLS; ) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) {
+      empty += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      continue;
+    }
+    empty = 0;
+    for (const m of Messages) received.push(EscalationMessage.parse(JSON.parse(m.Body!)));
+    await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+    );
+  }
+  return received;
+}
+
+export async function drainQueues(sqs: SQSClient, queues: readonly SubscriberQueue[]): Promise<{ delivered: DeliveredMessage[]; duplicatesDropped: number }> {
+  const perQueue = await pMap(queues, (queue) => drainQueue(sqs, queue), { concurrency: 8 });
+  const delivered: DeliveredMessage[] = [];
+  let duplicatesDropped = 0;
+  perQueue.forEach((messages, index) => {
+    const seen = new Set<string>();
+    for (const message of messages) {
+      if (seen.has(message.idempotencyKey)) {
+        duplicatesDropped += 1;
+        continue;
+      }
+      seen.add(message.idempotencyKey);
+      delivered.push({ queueRecipient: queues[index]!.recipientId, message });
+    }
+  });
+  delivered.sort((a, b) => a.queueRecipient.localeCompare(b.queueRecipient) || a.message.idempotencyKey.localeCompare(b.message.idempotencyKey));
+  return { delivered, duplicatesDropped };
+}

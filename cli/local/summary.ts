@@ -1,0 +1,57 @@
+// The short summary `npm start` prints: bands, the highest risks and why, who was told what.
+import type { Band, RiskAssessment } from '../../shared/domain/model.js';
+import { topReasons } from './outputs.js';
+import type { PipelineResult } from './pipeline.js';
+
+const BAND_RANK: Record<Band, number> = { Red: 0, Amber: 1, Green: 2 };
+
+const countBands = (list: readonly RiskAssessment[]) =>
+  (['Red', 'Amber', 'Green'] as const).map((band) => `${band} ${list.filter((a) => a.band === band).length}`).join(', ');
+
+export function summarise(result: PipelineResult): string[] {
+  const { assessments, delivered } = result;
+  const lines = [
+    `Ingested ${result.ingested.files} files: ${result.ingested.signalsStored} signals stored, ${result.ingested.quarantined} records quarantined (see out/quarantine.jsonl).`,
+    ...(result.replayed
+      ? [`Replayed every file: ${result.replayed.signalsStored} new signals, ${result.replayed.decisions} new decisions, ${result.replayed.messagesPublished} new messages.`]
+      : []),
+    '',
+    'Risk bands',
+    `  locations ${assessments.locations.length}: ${countBands(assessments.locations)}`,
+    `  providers ${assessments.providers.length}: ${countBands(assessments.providers)}`,
+    `  groups    ${assessments.groups.length}: ${countBands(assessments.groups)}`,
+    '',
+    'Ten highest risks (locations)',
+  ];
+  const top = [...assessments.locations].sort((a, b) => BAND_RANK[a.band] - BAND_RANK[b.band] || b.likelihood - a.likelihood || a.subject.id.localeCompare(b.subject.id)).slice(0, 10);
+  top.forEach((a, i) => {
+    const why = a.hardTriggers.length ? `${a.hardTriggers.join('; ')}; ${topReasons(a, 2)}` : topReasons(a);
+    lines.push(`  ${String(i + 1).padStart(2)}. ${a.band.padEnd(5)} ${a.likelihood.toFixed(0).padStart(3)}  ${a.name} (${a.subject.id}): ${why}`);
+  });
+  lines.push('', `Escalations delivered: ${delivered.length} messages (${result.duplicatesDropped} repeats dropped by idempotency key)`);
+  const byTier = new Map<string, number>();
+  const byRecipient = new Map<string, { tier: string; count: number }[]>();
+  for (const { queueRecipient, message } of delivered) {
+    byTier.set(message.tier, (byTier.get(message.tier) ?? 0) + 1);
+    const entries = byRecipient.get(`${message.recipient.name} (${queueRecipient})`) ?? [];
+    const entry = entries.find((e) => e.tier === message.tier);
+    if (entry) entry.count += 1;
+    else entries.push({ tier: message.tier, count: 1 });
+    byRecipient.set(`${message.recipient.name} (${queueRecipient})`, entries);
+  }
+  lines.push(`  by tier: ${['local', 'regional', 'national'].map((t) => `${t} ${byTier.get(t) ?? 0}`).join(', ')}`);
+  lines.push('  by recipient:');
+  for (const [recipient, entries] of [...byRecipient].sort((a, b) => a[0].localeCompare(b[0]))) {
+    lines.push(`    ${recipient}: ${entries.map((e) => `${e.count} ${e.tier}`).join(', ')}`);
+  }
+  if (result.audit) {
+    lines.push('', `Audit trail for ${result.audit.name} (${result.audit.subjectId}): ${result.audit.disclosures.length} disclosures`);
+    for (const d of result.audit.disclosures.slice(0, 12)) {
+      lines.push(`  ${d.disclosedOn} ${d.tier.padEnd(8)} to ${d.recipientId.padEnd(26)} fields: ${d.fieldClasses.join(', ')} (${d.protocolVersion})`);
+    }
+    if (result.audit.disclosures.length > 12) lines.push(`  ... and ${result.audit.disclosures.length - 12} more`);
+  }
+  lines.push('', `Heat map: ${result.heatMapCells} cells (councils, ADASS regions, England).`);
+  lines.push('Wrote out/scores.csv, out/heatmap.json, out/heatmap.html, out/escalations.jsonl, out/quarantine.jsonl');
+  return lines;
+}

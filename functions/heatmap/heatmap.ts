@@ -1,0 +1,39 @@
+// The heat map use case: summarise each location's signals as known at the date, aggregate with the
+// assessments into council, ADASS region and England cells, and publish the JSON and the page.
+import { type HeatMap, buildHeatMap } from '../../shared/domain/heatmap.js';
+import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
+import { marketFactsFor } from '../../shared/domain/market-facts.js';
+import type { IsoDate } from '../../shared/domain/model.js';
+import type { ObjectSink } from '../../shared/ports/objects.js';
+import type { AssessmentStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
+import { COUNCILS_HEXMAP } from '../../shared/reference/hexmap.js';
+import { loadMarket } from '../score/score.js';
+
+export interface HeatMapPorts {
+  reference: ReferenceStore;
+  signals: SignalStore;
+  assessments: AssessmentStore;
+  output: ObjectSink;
+}
+
+export interface HeatMapReport {
+  asOf: IsoDate;
+  jsonKey: string;
+  pageKey: string;
+  heatMap: HeatMap;
+}
+
+export async function publishHeatMap(ports: HeatMapPorts, bucket: string, asOf: IsoDate, modelVersion: string): Promise<HeatMapReport> {
+  const market = await loadMarket(ports);
+  const facts = new Map(market.locations.map((l) => [l.locationId, marketFactsFor(l, market.signalsByLocation.get(l.locationId) ?? [], asOf)]));
+  const [locationAssessments, providerAssessments] = await Promise.all([
+    ports.assessments.assessmentsAsOf(asOf, 'location'),
+    ports.assessments.assessmentsAsOf(asOf, 'provider'),
+  ]);
+  const heatMap = buildHeatMap({ asOf, modelVersion, locations: market.locations, facts, locationAssessments, providerAssessments });
+  const jsonKey = `heatmap/${asOf}.json`;
+  const pageKey = `heatmap/${asOf}.html`;
+  await ports.output.putText(bucket, jsonKey, `${JSON.stringify(heatMap, null, 1)}\n`, 'application/json');
+  await ports.output.putText(bucket, pageKey, renderHeatMapPage(heatMap, COUNCILS_HEXMAP), 'text/html; charset=utf-8');
+  return { asOf, jsonKey, pageKey, heatMap };
+}

@@ -1,0 +1,130 @@
+// The single DynamoDB table behind the pipeline: signals, subjects, assessments and quarantine records.
+// Key names match shared/adapters/dynamodb/table.ts (PK/SK, GSI1, GSI2, TTL expiresAt).
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { acknowledge, acknowledgeWildcards, getAttText } from './nag.js';
+import { DeadLetterQueue } from './queues.js';
+
+export const TABLE_KEYS = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  ttlAttribute: 'expiresAt',
+} as const;
+
+/** The environment variable a bound function reads the table name from. */
+export const TABLE_NAME_ENV = 'TABLE_NAME';
+
+export type TableAccess = 'read' | 'readWrite';
+
+export interface StreamConsumerOptions {
+  /** Event filters (e.g. only INSERT/MODIFY of ASSESSMENT items). @default - every change */
+  readonly filters?: Array<{ [key: string]: unknown }>;
+  /** @default 100 */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(5) */
+  readonly maxBatchingWindow?: Duration;
+  /** @default 3 */
+  readonly retryAttempts?: number;
+}
+
+export interface SignalTableProps {
+  /** @default RemovalPolicy.RETAIN: the signal history is the product. */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class SignalTable extends Construct {
+  readonly table: dynamodb.Table;
+  private streamFailures?: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: SignalTableProps = {}) {
+    super(scope, id);
+    const s = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: s(TABLE_KEYS.partitionKey),
+      sortKey: s(TABLE_KEYS.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.name,
+        partitionKey: s(gsi.partitionKey),
+        sortKey: s(gsi.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+
+  get tableName(): string {
+    return this.table.tableName;
+  }
+
+  get tableArn(): string {
+    return this.table.tableArn;
+  }
+
+  grantReadData(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadData(grantee);
+  }
+
+  grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grantReadWriteData(grantee);
+  }
+
+  /** Give a function the table: `TABLE_NAME` in its environment and read (or read/write) data access. */
+  bind(fn: lambda.Function, access: TableAccess = 'readWrite'): void {
+    fn.addEnvironment(TABLE_NAME_ENV, this.table.tableName);
+    if (access === 'read') this.grantReadData(fn);
+    else this.grantReadWriteData(fn);
+    if (fn.role) {
+      acknowledgeWildcards(
+        fn.role,
+        [`Resource::${getAttText(this.table)}/index/*`],
+        'Queries GSI1/GSI2 of the signal table; the grant is scoped to this table’s indexes, whose names are fixed by the key design.',
+      );
+    }
+  }
+
+  /**
+   * Run a function on the table's change stream (NEW_AND_OLD_IMAGES): partial batch responses, bisect on
+   * error, and failed batches' metadata to a dedicated dead-letter queue. Not wired by the stack yet: the
+   * escalate function will be attached here once it reacts to assessments as they are written.
+   */
+  addStreamConsumer(fn: lambda.Function, options: StreamConsumerOptions = {}): DynamoEventSource {
+    this.streamFailures ??= new DeadLetterQueue(this, 'StreamFailures', {
+      purpose: 'table stream batches a consumer could not process',
+      source: 'event-source-on-failure',
+    });
+    const source = new DynamoEventSource(this.table, {
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: options.batchSize ?? 100,
+      maxBatchingWindow: options.maxBatchingWindow ?? Duration.seconds(5),
+      retryAttempts: options.retryAttempts ?? 3,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.streamFailures),
+      ...(options.filters ? { filters: options.filters } : {}),
+    });
+    fn.addEventSource(source);
+    if (fn.role) {
+      // grantStreamRead: dynamodb:ListStreams cannot be scoped to a stream ARN.
+      acknowledge(
+        fn.role,
+        'AwsSolutions-IAM5[Resource::*]',
+        'dynamodb:ListStreams does not support resource-level permissions; stream reads themselves are scoped to the table stream ARN.',
+      );
+    }
+    return source;
+  }
+}

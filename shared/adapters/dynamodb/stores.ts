@@ -1,0 +1,194 @@
+// DynamoDB implementations of the storage ports. The same code runs against DynamoDB Local and AWS.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  Group,
+  Location,
+  Provider,
+  QuarantineRecord,
+  RiskAssessment,
+  Signal,
+  type Subject,
+  type SubjectType,
+} from '../../domain/model.js';
+import { MarketBaseline } from '../../domain/baseline.js';
+import { Placement } from '../../sources/placements.js';
+import type {
+  AssessmentStore,
+  BaselineStore,
+  PlacementStore,
+  QuarantineStore,
+  ReferenceStore,
+  SignalStore,
+  WriteCount,
+} from '../../ports/stores.js';
+import { GSI1, keys } from './table.js';
+import { batchPut, putOnce, queryAll } from './writes.js';
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+interface Schema<T> {
+  parse(value: unknown): T;
+}
+
+/** Strips the key attributes so what comes back is exactly the domain object that went in. */
+function fromItem<T>(schema: Schema<T>, item: Record<string, unknown>): T {
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, expiresAt, ...body } = item;
+  return schema.parse(body);
+}
+
+export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStore, QuarantineStore, PlacementStore, BaselineStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  putSignals(signals: readonly Signal[]): Promise<WriteCount> {
+    return putOnce(this.doc, this.tableName, 
+      signals.map((signal) => ({
+        PK: keys.subject(signal.subject.type, signal.subject.id),
+        SK: keys.signal(signal.source, signal.naturalId),
+        ...signal,
+      })),
+    );
+  }
+
+  async signalsFor(subject: Subject): Promise<Signal[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.subject(subject.type, subject.id), ':sk': 'SIGNAL#' },
+    });
+    return items.map((item) => fromItem(Signal, item));
+  }
+
+  async putReference(entities: {
+    locations: readonly Location[];
+    providers: readonly Provider[];
+    groups: readonly Group[];
+  }): Promise<void> {
+    const profile = (type: SubjectType, id: string, parent: string | null) => ({
+      PK: keys.subject(type, id),
+      SK: keys.profile,
+      GSI1PK: keys.collection(type),
+      GSI1SK: id,
+      ...(parent === null ? {} : { GSI2PK: parent, GSI2SK: keys.subject(type, id) }),
+    });
+    await batchPut(this.doc, this.tableName, [
+      ...entities.locations.map((l) => ({
+        ...profile('location', l.locationId, keys.subject('provider', l.providerId)),
+        ...l,
+      })),
+      ...entities.providers.map((p) => ({
+        ...profile('provider', p.providerId, p.groupId === null ? null : keys.subject('group', p.groupId)),
+        ...p,
+      })),
+      ...entities.groups.map((g) => ({ ...profile('group', g.groupId, null), ...g })),
+    ]);
+  }
+
+  listLocations(): Promise<Location[]> {
+    return this.listCollection('location', Location);
+  }
+
+  listProviders(): Promise<Provider[]> {
+    return this.listCollection('provider', Provider);
+  }
+
+  listGroups(): Promise<Group[]> {
+    return this.listCollection('group', Group);
+  }
+
+  /** Overwrites an assessment with the same subject, date and model version: scoring is deterministic. */
+  async putAssessments(assessments: readonly RiskAssessment[]): Promise<WriteCount> {
+    await batchPut(this.doc, this.tableName, 
+      assessments.map((a) => ({
+        PK: keys.subject(a.subject.type, a.subject.id),
+        SK: keys.assessment(a.asOf, a.modelVersion),
+        GSI1PK: keys.assessmentsAsOf(a.asOf, a.subject.type),
+        GSI1SK: a.subject.id,
+        ...a,
+      })),
+    );
+    return { stored: assessments.length, alreadyPresent: 0 };
+  }
+
+  async assessmentsAsOf(asOf: string, type: SubjectType): Promise<RiskAssessment[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1.name,
+      KeyConditionExpression: `${GSI1.pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': keys.assessmentsAsOf(asOf, type) },
+    });
+    return items.map((item) => fromItem(RiskAssessment, item));
+  }
+
+  quarantine(records: readonly QuarantineRecord[]): Promise<WriteCount> {
+    return putOnce(this.doc, this.tableName, 
+      records.map((record) => ({
+        PK: keys.quarantine(record.source),
+        SK: keys.quarantineRow(record.origin, record.row),
+        GSI1PK: keys.collection('quarantine'),
+        GSI1SK: `${record.source}#${keys.quarantineRow(record.origin, record.row)}`,
+        ...record,
+      })),
+    );
+  }
+
+  async listQuarantine(): Promise<QuarantineRecord[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1.name,
+      KeyConditionExpression: `${GSI1.pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': keys.collection('quarantine') },
+    });
+    return items.map((item) => fromItem(QuarantineRecord, item));
+  }
+
+  async putPlacements(placements: readonly Placement[]): Promise<void> {
+    await batchPut(
+      this.doc,
+      this.tableName,
+      placements.map((p) => ({
+        PK: keys.subject('location', p.locationId),
+        SK: `PLACEMENT#${p.councilGss}`,
+        GSI1PK: keys.collection('placement'),
+        GSI1SK: `${p.locationId}#${p.councilGss}`,
+        ...p,
+      })),
+    );
+  }
+
+  listPlacements(): Promise<Placement[]> {
+    return this.listCollection('placement', Placement);
+  }
+
+  async putBaseline(baseline: MarketBaseline): Promise<void> {
+    await putOnce(this.doc, this.tableName, [{ PK: 'BASELINE', SK: baseline.version, ...baseline }]);
+  }
+
+  async getBaseline(version: string): Promise<MarketBaseline | undefined> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK = :sk',
+      ExpressionAttributeValues: { ':pk': 'BASELINE', ':sk': version },
+    });
+    return items[0] ? fromItem(MarketBaseline, items[0]) : undefined;
+  }
+
+  private async listCollection<T>(type: SubjectType | 'placement', schema: Schema<T>): Promise<T[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI1.name,
+      KeyConditionExpression: `${GSI1.pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': keys.collection(type) },
+    });
+    return items.map((item) => fromItem(schema, item));
+  }
+
+}

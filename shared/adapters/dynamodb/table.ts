@@ -1,0 +1,44 @@
+// The single table's key schema, shared by the CDK stack's documentation, the local runner and the adapters.
+// Access patterns and the item each serves are listed in README.md ("Table design").
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const KEY = { pk: 'PK', sk: 'SK' } as const;
+export const GSI1 = { name: 'GSI1', pk: 'GSI1PK', sk: 'GSI1SK' } as const;
+export const GSI2 = { name: 'GSI2', pk: 'GSI2PK', sk: 'GSI2SK' } as const;
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** The table as CreateTable wants it; the CDK construct declares the same keys for AWS. */
+export function tableDefinition(tableName: string): CreateTableCommandInput {
+  const attribute = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  const index = (gsi: typeof GSI1 | typeof GSI2) => ({
+    IndexName: gsi.name,
+    KeySchema: [
+      { AttributeName: gsi.pk, KeyType: 'HASH' as const },
+      { AttributeName: gsi.sk, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [KEY.pk, KEY.sk, GSI1.pk, GSI1.sk, GSI2.pk, GSI2.sk].map(attribute),
+    KeySchema: [
+      { AttributeName: KEY.pk, KeyType: 'HASH' },
+      { AttributeName: KEY.sk, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [index(GSI1), index(GSI2)],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  };
+}
+
+/** Partition keys: one prefix per entity so a reader sees from a key what it holds. */
+export const keys = {
+  subject: (type: 'location' | 'provider' | 'group', id: string) => `${type.toUpperCase()}#${id}`,
+  profile: 'PROFILE',
+  signal: (source: string, naturalId: string) => `SIGNAL#${source}#${naturalId}`,
+  assessment: (asOf: string, modelVersion: string) => `ASSESSMENT#${asOf}#${modelVersion}`,
+  assessmentsAsOf: (asOf: string, type: string) => `ASSESSMENTS#${asOf}#${type}`,
+  collection: (type: string) => `COLLECTION#${type}`,
+  quarantine: (source: string) => `QUARANTINE#${source}`,
+  quarantineRow: (origin: string, row: number) => `${origin}#${String(row).padStart(7, '0')}`,
+} as const;

@@ -1,0 +1,92 @@
+// Write and read patterns every DynamoDB adapter shares: conditional put-once, batched upsert, paged query.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
+import type { WriteCount } from '../../ports/stores.js';
+
+/** DynamoDB's limits: 100 actions in a transaction, 25 puts in a batch. */
+const TRANSACTION_SIZE = 100;
+const BATCH_SIZE = 25;
+/** Requests in flight; DynamoDB Local on two cores is no faster with more. */
+const PUT_CONCURRENCY = 4;
+const MAX_ATTEMPTS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
+
+/**
+ * Writes each item only if its key is new, so a re-sent input changes nothing (receivedOn included).
+ * Conditional writes go in transactions of 100: one request instead of 100, and a cancelled transaction
+ * names exactly which keys already existed, so the rest are written in the next round.
+ */
+export async function putOnce(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<WriteCount> {
+  // A transaction may not touch one key twice: repeats within the input count as already present.
+  const unique = [...new Map(items.map((item) => [`${item.PK}|${item.SK}`, item])).values()];
+  const repeats = items.length - unique.length;
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < unique.length; i += TRANSACTION_SIZE) chunks.push(unique.slice(i, i + TRANSACTION_SIZE));
+  const counts = await pMap(chunks, (chunk) => putChunkOnce(doc, tableName, chunk), { concurrency: PUT_CONCURRENCY });
+  return counts.reduce((sum, c) => ({ stored: sum.stored + c.stored, alreadyPresent: sum.alreadyPresent + c.alreadyPresent }), {
+    stored: 0,
+    alreadyPresent: repeats,
+  });
+}
+
+async function putChunkOnce(doc: DynamoDBDocumentClient, tableName: string, chunk: readonly Record<string, unknown>[]): Promise<WriteCount> {
+  let pending = [...chunk];
+  let alreadyPresent = 0;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > MAX_ATTEMPTS) throw new Error(`conditional writes of ${pending.length} items kept conflicting after ${attempt} attempts`);
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: pending.map((Item) => ({
+            Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
+          })),
+        }),
+      );
+      return { stored: pending.length, alreadyPresent };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const existing = new Set(reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : [])));
+      alreadyPresent += existing.size;
+      pending = pending.filter((_, index) => !existing.has(index));
+      // Cancelled for another reason too (a conflicting transaction, throttling): back off before retrying.
+      if (existing.size === 0 || reasons.some((r) => r.Code && r.Code !== 'None' && r.Code !== 'ConditionalCheckFailed')) {
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+  return { stored: 0, alreadyPresent };
+}
+
+export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_SIZE) batches.push(items.slice(i, i + BATCH_SIZE));
+  await pMap(batches, (batch) => writeBatch(doc, tableName, batch.map((Item) => ({ PutRequest: { Item } }))), {
+    concurrency: PUT_CONCURRENCY,
+  });
+}
+
+/** BatchWriteItem may leave items unprocessed under throttling: retry them with backoff until none remain. */
+async function writeBatch(doc: DynamoDBDocumentClient, tableName: string, requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]) {
+  let pending = requests;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await sleep(backoffMs(attempt));
+    if (attempt > MAX_ATTEMPTS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${attempt} attempts`);
+    const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+    pending = result.UnprocessedItems?.[tableName] ?? [];
+  }
+}
+
+export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

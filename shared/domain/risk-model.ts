@@ -1,0 +1,86 @@
+// The risk model's weights and thresholds: versioned configuration, validated on load. A model version
+// names one configuration; any past assessment can be reproduced from the signals and that version.
+import { z } from 'zod/mini';
+import modelV1 from '../config/risk-model-v1.json' with { type: 'json' };
+import { FAMILIES } from './model.js';
+
+const points = z.number().check(z.gte(0), z.lte(100));
+const pct = z.number().check(z.gte(0), z.lte(100));
+
+export const RiskModelConfig = z.object({
+  version: z.string().check(z.minLength(1)),
+  description: z.string(),
+  weights: z.record(z.enum(FAMILIES), z.number().check(z.gt(0))),
+  bands: z.object({ amberFrom: points, redFrom: points }),
+  quality: z.object({
+    overallPoints: z.object({
+      Outstanding: points,
+      Good: points,
+      'Requires improvement': points,
+      Inadequate: points,
+    }),
+    downgradePoints: points,
+    inadequateSafeOrWellLedPoints: points,
+    staleRatingMonths: z.int().check(z.positive()),
+    staleRatingWhileRequiresImprovementPoints: points,
+  }),
+  safeguarding: z.object({
+    windowMonths: z.int().check(z.positive()),
+    ratioBands: z.array(z.object({ aboveRegionalMedianTimes: z.number().check(z.gte(0)), points })),
+    minimumConcerns: z.int().check(z.nonnegative()),
+    risingTrendPoints: points,
+    ewma: z.object({ lambda: z.number().check(z.gt(0), z.lte(1)), L: z.number().check(z.gt(0)) }),
+  }),
+  financial: z.object({
+    insolvencyStatusPoints: points,
+    accountsOverdueDays: z.int().check(z.nonnegative()),
+    accountsOverduePoints: points,
+    confirmationStatementOverduePoints: points,
+    newChargePoints: points,
+    creditWarningAtOrBelow: points,
+    creditWarningPoints: points,
+  }),
+  occupancy: z.object({
+    bands: z.array(z.object({ atLeastPct: pct, points })),
+    belowLowestPoints: points,
+    fallingTrendPoints: points,
+    cusum: z.object({ k: z.number().check(z.gte(0)), h: z.number().check(z.gt(0)) }),
+    cusumBaselineMonths: z.int().check(z.positive()),
+    cusumSigmaFloorPct: z.number().check(z.gt(0)),
+    notAcceptingAdmissionsPoints: points,
+  }),
+  workforce: z.object({
+    managerAbsentMonths: z.array(z.object({ moreThan: z.int().check(z.nonnegative()), points })),
+    highAgencyHoursPct: pct,
+    highAgencyPoints: points,
+    highAbsencePct: pct,
+    highAbsencePoints: points,
+  }),
+  staleness: z.object({
+    capacityReturnStaleMonths: z.int().check(z.positive()),
+    capacityReturnVeryStaleMonths: z.int().check(z.positive()),
+    staleFamilyConfidence: z.number().check(z.gte(0), z.lte(1)),
+    veryStaleFamilyConfidence: z.number().check(z.gte(0), z.lte(1)),
+  }),
+  impact: z.object({
+    highCouncilBedShare: z.number().check(z.gt(0), z.lte(1)),
+    mediumCouncilBedShare: z.number().check(z.gt(0), z.lte(1)),
+    mediumBeds: z.int().check(z.positive()),
+    scarceSpecialisms: z.array(z.string()),
+  }),
+  commissioner: z.object({ placementEmbargoPoints: points, cqcEnforcementPoints: points }),
+  rollUp: z.object({ hardTriggerBedShare: z.number().check(z.gt(0), z.lte(1)) }),
+});
+export type RiskModelConfig = z.infer<typeof RiskModelConfig>;
+
+const MODELS: ReadonlyMap<string, RiskModelConfig> = new Map(
+  [RiskModelConfig.parse(modelV1)].map((model) => [model.version, model]),
+);
+
+export const CURRENT_MODEL_VERSION = 'risk-model-1';
+
+export function riskModel(version: string = CURRENT_MODEL_VERSION): RiskModelConfig {
+  const model = MODELS.get(version);
+  if (!model) throw new Error(`unknown risk model version "${version}"; known: ${[...MODELS.keys()].join(', ')}`);
+  return model;
+}

@@ -1,0 +1,56 @@
+// Scores a set of locations and rolls them up to their providers and groups, as of one date.
+import type { MarketBaseline } from './baseline.js';
+import type { Group, IsoDate, Location, Provider, RiskAssessment, Signal } from './model.js';
+import type { RiskModelConfig } from './risk-model.js';
+import { rollUp } from './roll-up.js';
+import { scoreLocation } from './scoring.js';
+
+export interface MarketSnapshot {
+  locations: readonly Location[];
+  providers: readonly Provider[];
+  groups: readonly Group[];
+  signalsByLocation: ReadonlyMap<string, readonly Signal[]>;
+  signalsByProvider: ReadonlyMap<string, readonly Signal[]>;
+}
+
+export interface MarketAssessments {
+  locations: RiskAssessment[];
+  providers: RiskAssessment[];
+  groups: RiskAssessment[];
+}
+
+export function scoreMarket(snapshot: MarketSnapshot, asOf: IsoDate, model: RiskModelConfig, baseline: MarketBaseline): MarketAssessments {
+  const locations = snapshot.locations.map((location) =>
+    scoreLocation({
+      location,
+      signals: snapshot.signalsByLocation.get(location.locationId) ?? [],
+      providerSignals: snapshot.signalsByProvider.get(location.providerId) ?? [],
+      baseline,
+      asOf,
+      model,
+    }),
+  );
+  const providerOf = new Map(snapshot.locations.map((l) => [l.locationId, l.providerId]));
+  const byProvider = groupBy(locations, (a) => providerOf.get(a.subject.id) ?? null);
+  const providers = snapshot.providers
+    .filter((p) => byProvider.has(p.providerId))
+    .map((p) => rollUp({ subject: { type: 'provider', id: p.providerId }, name: p.name, members: byProvider.get(p.providerId)!, baseline, asOf, model }));
+  const providerGroup = new Map(snapshot.providers.map((p) => [p.providerId, p.groupId]));
+  const byGroup = groupBy(providers, (a) => providerGroup.get(a.subject.id) ?? null);
+  const groups = snapshot.groups
+    .filter((g) => byGroup.has(g.groupId))
+    .map((g) => rollUp({ subject: { type: 'group', id: g.groupId }, name: g.name, members: byGroup.get(g.groupId)!, baseline, asOf, model }));
+  return { locations, providers, groups };
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === null) continue;
+    const members = groups.get(key);
+    if (members) members.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,420 @@
+// The risk model: an explainable likelihood from five families of indicators, hard triggers that pin Red,
+// an impact tier, and the band and monitoring level they imply. Pure: signals and a baseline in, an
+// assessment out, so any past assessment can be reproduced from the stored signals and the model version.
+import { addMonths, monthOf, monthsBetween } from './dates.js';
+import type { MarketBaseline } from './baseline.js';
+import { knownAt } from './known-at.js';
+import {
+  type Band,
+  BANDS,
+  type Evidence,
+  type Factor,
+  type Family,
+  FAMILIES,
+  type FamilyResult,
+  type ImpactTier,
+  type IsoDate,
+  type Location,
+  type MonitoringLevel,
+  type Rating,
+  type RiskAssessment,
+  type Signal,
+  type SignalKind,
+  type SignalOf,
+} from './model.js';
+import type { RiskModelConfig } from './risk-model.js';
+import { cusumFall, ewmaRise, mean, standardDeviation } from './trends.js';
+
+export const HARD_TRIGGERS = {
+  inadequateOverall: 'Inadequate overall rating',
+  inadequateSafe: 'Inadequate in Safe',
+  inadequateWellLed: 'Inadequate in Well-led',
+  deregistered: 'Registration cancelled',
+  insolvency: 'Insolvency or administration',
+  s56Notice: 'Care Act s.56 notice of likely business failure',
+  contractSuspended: 'Council contract suspended',
+} as const;
+
+
+function ofKind<K extends SignalKind>(signals: readonly Signal[], kind: K): SignalOf<K>[] {
+  return signals
+    .filter((s): s is SignalOf<K> => s.facts.kind === kind)
+    .sort((a, b) => a.describedOn.localeCompare(b.describedOn) || a.receivedOn.localeCompare(b.receivedOn) || a.naturalId.localeCompare(b.naturalId));
+}
+
+const latest = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
+
+const evidence = (signal: Signal, value: string): Evidence => ({ source: signal.source, date: signal.describedOn, value });
+
+const RATING_RANK: Record<Rating, number> = { Outstanding: 0, Good: 1, 'Requires improvement': 2, Inadequate: 3 };
+
+interface FamilyDraft {
+  family: Family;
+  hasData: boolean;
+  factors: Factor[];
+  lastDataOn: IsoDate | null;
+  stale: boolean;
+  /** Lower than 1 when the family's data is old. */
+  freshness: number;
+}
+
+const draft = (family: Family): FamilyDraft => ({ family, hasData: false, factors: [], lastDataOn: null, stale: false, freshness: 1 });
+
+function addFactor(d: FamilyDraft, indicator: string, points: number, proof: Evidence[]): void {
+  if (points > 0) d.factors.push({ family: d.family, indicator, points, evidence: proof });
+}
+
+interface Context {
+  asOf: IsoDate;
+  model: RiskModelConfig;
+  baseline: MarketBaseline;
+  hardTriggers: Set<string>;
+  flags: string[];
+}
+
+function qualityFamily(signals: Signal[], ctx: Context): FamilyDraft {
+  const { quality, commissioner } = ctx.model;
+  const d = draft('quality');
+  const rated = ofKind(signals, 'rating').filter((s) => s.facts.overall !== null);
+  const current = latest(rated);
+  if (current) {
+    const overall = current.facts.overall!;
+    d.hasData = true;
+    d.lastDataOn = current.facts.publishedOn ?? current.describedOn;
+    addFactor(d, `Overall rating ${overall}`, quality.overallPoints[overall], [evidence(current, overall)]);
+    const previous = [...rated].reverse().find((s) => s.facts.overall !== overall && s.describedOn < current.describedOn);
+    if (previous && RATING_RANK[overall] > RATING_RANK[previous.facts.overall!]) {
+      addFactor(d, `Downgraded from ${previous.facts.overall}`, quality.downgradePoints, [
+        evidence(previous, previous.facts.overall!),
+        evidence(current, overall),
+      ]);
+    }
+    if (overall === 'Inadequate') ctx.hardTriggers.add(HARD_TRIGGERS.inadequateOverall);
+    for (const [question, trigger] of [
+      ['safe', HARD_TRIGGERS.inadequateSafe],
+      ['wellLed', HARD_TRIGGERS.inadequateWellLed],
+    ] as const) {
+      if (current.facts[question] === 'Inadequate') {
+        ctx.hardTriggers.add(trigger);
+        addFactor(d, trigger, quality.inadequateSafeOrWellLedPoints, [evidence(current, `${question}: Inadequate`)]);
+      }
+    }
+    if (current.facts.publishedOn !== null) {
+      const age = monthsBetween(current.facts.publishedOn, ctx.asOf);
+      if (age > quality.staleRatingMonths) {
+        d.stale = true;
+        d.freshness = ctx.model.staleness.staleFamilyConfidence;
+        ctx.flags.push(`Rating is ${age} months old (published ${current.facts.publishedOn})`);
+        if (overall === 'Requires improvement') {
+          addFactor(d, `Requires improvement for over ${quality.staleRatingMonths} months`, quality.staleRatingWhileRequiresImprovementPoints, [
+            evidence(current, current.facts.publishedOn),
+          ]);
+        }
+      }
+    }
+  }
+  for (const action of activeCommissionerActions(signals)) {
+    if (action.facts.action === 'placement-embargo') {
+      d.hasData = true;
+      addFactor(d, `Placement embargo by ${action.facts.councilGss}`, commissioner.placementEmbargoPoints, [evidence(action, action.facts.action)]);
+    } else if (action.facts.action === 'cqc-enforcement') {
+      d.hasData = true;
+      addFactor(d, 'CQC enforcement action', commissioner.cqcEnforcementPoints, [evidence(action, action.facts.action)]);
+    }
+  }
+  return d;
+}
+
+/**
+ * Commissioner actions still in force: a suspension stands until the same council reinstates the contract,
+ * an embargo until it is lifted; enforcement and s.56 notices stand once made.
+ */
+function activeCommissionerActions(signals: Signal[]): SignalOf<'commissioner-action'>[] {
+  const ending: Partial<Record<string, string>> = {
+    'contract-reinstated': 'contract-suspended',
+    'placement-embargo-lifted': 'placement-embargo',
+  };
+  const active = new Map<string, SignalOf<'commissioner-action'>>();
+  for (const action of ofKind(signals, 'commissioner-action')) {
+    const ended = ending[action.facts.action];
+    const subjectKey = `${action.subject.type}#${action.subject.id}#${action.facts.councilGss}`;
+    if (ended) active.delete(`${subjectKey}#${ended}`);
+    else active.set(`${subjectKey}#${action.facts.action}`, action);
+  }
+  return [...active.values()];
+}
+
+function safeguardingFamily(location: Location, signals: Signal[], ctx: Context): FamilyDraft {
+  const config = ctx.model.safeguarding;
+  const d = draft('safeguarding');
+  // Councils report every concern they receive, so no concern on record is data (a score of 0), not a gap.
+  d.hasData = true;
+  const windowStart = addMonths(ctx.asOf, -config.windowMonths);
+  const concerns = ofKind(signals, 'safeguarding-concern');
+  d.lastDataOn = latest(concerns)?.describedOn ?? null;
+  const recent = concerns.filter((s) => s.describedOn > windowStart);
+  const weighted = recent.reduce((sum, s) => sum + 1 + (s.facts.section42Enquiry ? 1 : 0), 0);
+  const expected = expectedConcerns(location, ctx.baseline, config.windowMonths);
+  if (recent.length >= config.minimumConcerns && expected > 0) {
+    const ratio = weighted / expected;
+    const band = config.ratioBands
+      .slice()
+      .sort((a, b) => b.aboveRegionalMedianTimes - a.aboveRegionalMedianTimes)
+      .find((b) => ratio > b.aboveRegionalMedianTimes);
+    if (band) {
+      const enquiries = recent.filter((s) => s.facts.section42Enquiry).length;
+      addFactor(d, `Safeguarding concerns ${ratio.toFixed(1)}x the regional rate`, band.points, [
+        {
+          source: 'safeguarding-return',
+          date: latest(recent)!.describedOn,
+          value: `${recent.length} concerns, ${enquiries} s.42 enquiries in ${config.windowMonths} months (expected ${expected.toFixed(1)})`,
+        },
+      ]);
+    }
+  }
+  // EWMA on monthly counts over two years against the regional expectation (Poisson: sigma = sqrt(mean)).
+  const months = 24;
+  const monthly = Array.from({ length: months }, (_, i) => monthOf(addMonths(ctx.asOf, i - months + 1)));
+  const counts = monthly.map((m) => concerns.filter((s) => monthOf(s.describedOn) === m).length);
+  const target = expected / config.windowMonths;
+  const trend = ewmaRise(counts, target, Math.sqrt(Math.max(target, 0.05)), config.ewma);
+  if (trend.signalled && recent.length >= config.minimumConcerns) {
+    addFactor(d, 'Rising safeguarding concerns (EWMA)', config.risingTrendPoints, [
+      { source: 'safeguarding-return', date: latest(recent)!.describedOn, value: `EWMA ${trend.statistic.toFixed(2)} > limit ${trend.limit.toFixed(2)} a month` },
+    ]);
+  }
+  return d;
+}
+
+/** Concerns (and enquiries) a location of this size would have in the window at its region's rate. */
+function expectedConcerns(location: Location, baseline: MarketBaseline, windowMonths: number): number {
+  const rates = baseline.safeguardingRates[location.region];
+  if (!rates) return 0;
+  const perYear = location.beds > 0 ? (rates.per10Beds * location.beds) / 10 : rates.perCommunityService;
+  return (perYear * windowMonths) / 12;
+}
+
+const INSOLVENT_STATUSES = new Set(['liquidation', 'receivership', 'administration', 'insolvency-proceedings', 'voluntary-arrangement', 'dissolved', 'converted-closed']);
+
+function financialFamily(providerSignals: Signal[], ctx: Context): FamilyDraft {
+  const config = ctx.model.financial;
+  const d = draft('financial');
+  const current = latest(ofKind(providerSignals, 'financial-indicator'));
+  if (!current) return d;
+  const f = current.facts;
+  d.hasData = true;
+  d.lastDataOn = current.describedOn;
+  if (INSOLVENT_STATUSES.has(f.companyStatus)) {
+    ctx.hardTriggers.add(HARD_TRIGGERS.insolvency);
+    addFactor(d, `Company status: ${f.companyStatus}`, config.insolvencyStatusPoints, [evidence(current, f.companyStatus)]);
+  }
+  if (f.accountsOverdueDays > config.accountsOverdueDays) {
+    addFactor(d, `Accounts ${f.accountsOverdueDays} days overdue`, config.accountsOverduePoints, [evidence(current, `${f.accountsOverdueDays} days`)]);
+  }
+  if (f.confirmationStatementOverdue) {
+    addFactor(d, 'Confirmation statement overdue', config.confirmationStatementOverduePoints, [evidence(current, 'overdue')]);
+  }
+  if (f.newChargeWithin12Months) addFactor(d, 'New charge registered', config.newChargePoints, [evidence(current, 'new charge')]);
+  if (f.creditScore !== null && f.creditScore <= config.creditWarningAtOrBelow) {
+    addFactor(d, `Credit score in warning area (${f.creditScore})`, config.creditWarningPoints, [evidence(current, String(f.creditScore))]);
+  }
+  return d;
+}
+
+export const isCareHome = (location: Location) => location.serviceKind === 'nursing-home' || location.serviceKind === 'residential-home';
+
+function occupancyFamily(location: Location, signals: Signal[], ctx: Context): FamilyDraft {
+  const config = ctx.model.occupancy;
+  const d = draft('occupancy');
+  if (!isCareHome(location)) return d;
+  const returns = ofKind(signals, 'capacity-return').filter((s) => s.facts.maxCapacity > 0);
+  const current = latest(returns);
+  if (!current) {
+    ctx.flags.push('No Capacity Tracker return on record');
+    return d;
+  }
+  d.hasData = true;
+  d.lastDataOn = current.describedOn;
+  const monthsSince = monthsBetween(`${current.facts.period}-01`, `${monthOf(ctx.asOf)}-01`);
+  if (monthsSince >= ctx.model.staleness.capacityReturnVeryStaleMonths) {
+    d.stale = true;
+    d.freshness = ctx.model.staleness.veryStaleFamilyConfidence;
+    ctx.flags.push(`No Capacity Tracker return for ${monthsSince} months (last ${current.facts.period}): risks a fine`);
+  } else if (monthsSince >= ctx.model.staleness.capacityReturnStaleMonths) {
+    d.stale = true;
+    d.freshness = ctx.model.staleness.staleFamilyConfidence;
+    ctx.flags.push(`No Capacity Tracker return for ${monthsSince} months (last ${current.facts.period}): prompts contact`);
+  }
+  const occupancyPct = (r: SignalOf<'capacity-return'>) => (100 * r.facts.usedBeds) / r.facts.maxCapacity;
+  const latestPct = occupancyPct(current);
+  const band = config.bands
+    .slice()
+    .sort((a, b) => b.atLeastPct - a.atLeastPct)
+    .find((b) => latestPct >= b.atLeastPct);
+  addFactor(d, `Occupancy ${latestPct.toFixed(0)}%`, band ? band.points : config.belowLowestPoints, [
+    evidence(current, `${current.facts.usedBeds} of ${current.facts.maxCapacity} beds used (${current.facts.period})`),
+  ]);
+  const series = returns.slice(-12).map(occupancyPct);
+  if (series.length > config.cusumBaselineMonths) {
+    const baselinePart = series.slice(0, config.cusumBaselineMonths);
+    const sigma = Math.max(standardDeviation(baselinePart), config.cusumSigmaFloorPct);
+    const trend = cusumFall(series.slice(config.cusumBaselineMonths), mean(baselinePart), sigma, config.cusum);
+    if (trend.signalled) {
+      addFactor(d, 'Falling occupancy (CUSUM)', config.fallingTrendPoints, [
+        evidence(current, `from ${mean(baselinePart).toFixed(0)}% to ${latestPct.toFixed(0)}%; CUSUM ${trend.statistic.toFixed(1)} > ${trend.limit.toFixed(1)}`),
+      ]);
+    }
+  }
+  if (!current.facts.acceptingAdmissions) {
+    addFactor(d, 'Not accepting admissions', config.notAcceptingAdmissionsPoints, [evidence(current, 'not accepting')]);
+  }
+  return d;
+}
+
+function workforceFamily(signals: Signal[], ctx: Context): FamilyDraft {
+  const config = ctx.model.workforce;
+  const d = draft('workforce');
+  const registration = latest(ofKind(signals, 'registration'));
+  const absentSince = registration?.facts.registeredManagerAbsentSince ?? null;
+  if (registration && absentSince !== null) {
+    d.hasData = true;
+    d.lastDataOn = registration.describedOn;
+    const months = monthsBetween(absentSince, ctx.asOf);
+    const band = config.managerAbsentMonths
+      .slice()
+      .sort((a, b) => b.moreThan - a.moreThan)
+      .find((b) => months > b.moreThan);
+    if (band) addFactor(d, `Registered manager absent ${months} months`, band.points, [evidence(registration, `absent since ${absentSince}`)]);
+  }
+  const staffed = latest(ofKind(signals, 'capacity-return').filter((s) => s.facts.agencyHoursPct !== null || s.facts.staffAbsencePct !== null));
+  if (staffed) {
+    d.hasData = true;
+    d.lastDataOn = d.lastDataOn && d.lastDataOn > staffed.describedOn ? d.lastDataOn : staffed.describedOn;
+    const { agencyHoursPct, staffAbsencePct } = staffed.facts;
+    if (agencyHoursPct !== null && agencyHoursPct >= config.highAgencyHoursPct) {
+      addFactor(d, `High agency use (${agencyHoursPct}% of hours)`, config.highAgencyPoints, [evidence(staffed, `${agencyHoursPct}%`)]);
+    }
+    if (staffAbsencePct !== null && staffAbsencePct >= config.highAbsencePct) {
+      addFactor(d, `High staff absence (${staffAbsencePct}%)`, config.highAbsencePoints, [evidence(staffed, `${staffAbsencePct}%`)]);
+    }
+  }
+  return d;
+}
+
+function commissionerTriggers(signals: Signal[], ctx: Context): void {
+  for (const action of activeCommissionerActions(signals)) {
+    if (action.facts.action === 's56-notice') ctx.hardTriggers.add(HARD_TRIGGERS.s56Notice);
+    if (action.facts.action === 'contract-suspended') ctx.hardTriggers.add(HARD_TRIGGERS.contractSuspended);
+  }
+}
+
+function registrationTriggers(signals: Signal[], ctx: Context): void {
+  if (latest(ofKind(signals, 'registration'))?.facts.status === 'Deregistered') ctx.hardTriggers.add(HARD_TRIGGERS.deregistered);
+}
+
+const familyScore = (d: FamilyDraft): number | null => (d.hasData ? Math.min(100, d.factors.reduce((sum, f) => sum + f.points, 0)) : null);
+
+function toFamilyResult(d: FamilyDraft, model: RiskModelConfig, score: number | null = familyScore(d)): FamilyResult {
+  return { family: d.family, score, weight: model.weights[d.family], lastDataOn: d.lastDataOn, stale: d.stale };
+}
+
+/** The weighted mean of the families that have data: a family with no data is left out, not scored 0. */
+export function likelihoodOf(families: readonly FamilyResult[]): number {
+  const scored = families.filter((f) => f.score !== null);
+  const weight = scored.reduce((sum, f) => sum + f.weight, 0);
+  if (weight === 0) return 0;
+  return Math.round((10 * scored.reduce((sum, f) => sum + f.weight * f.score!, 0)) / weight) / 10;
+}
+
+/** The share of the model's weight backed by fresh data. */
+function confidenceOf(drafts: readonly FamilyDraft[], model: RiskModelConfig): number {
+  const total = FAMILIES.reduce((sum, f) => sum + model.weights[f], 0);
+  const backed = drafts.reduce((sum, d) => sum + (d.hasData ? model.weights[d.family] * d.freshness : 0), 0);
+  return Math.round((100 * backed) / total) / 100;
+}
+
+export function bandOf(likelihood: number, impact: ImpactTier, hardTriggered: boolean, model: RiskModelConfig): Band {
+  if (hardTriggered) return 'Red';
+  const index = likelihood >= model.bands.redFrom ? 2 : likelihood >= model.bands.amberFrom ? 1 : 0;
+  return BANDS[Math.min(2, index + (impact === 'High' ? 1 : 0))]!;
+}
+
+export const MONITORING_LEVEL: Record<Band, MonitoringLevel> = { Green: 'Standard', Amber: 'Responsive', Red: 'Enhanced' };
+
+function locationImpact(location: Location, signals: Signal[], ctx: Context): { tier: ImpactTier; reasons: string[] } {
+  const { impact } = ctx.model;
+  const reasons: string[] = [];
+  const councilBeds = ctx.baseline.councilBeds[location.councilGss] ?? 0;
+  const share = councilBeds > 0 ? location.beds / councilBeds : 0;
+  if (share >= impact.highCouncilBedShare) reasons.push(`${(100 * share).toFixed(0)}% of the council's care home beds`);
+  const residents = latest(ofKind(signals, 'capacity-return'))?.facts.usedBeds ?? location.beds;
+  const vacancies = ctx.baseline.councilAdmittableVacancies[location.councilGss] ?? 0;
+  if (isCareHome(location) && residents > 0 && residents > vacancies) {
+    reasons.push(`${residents} residents against ${vacancies} admittable vacancies in the council`);
+  }
+  for (const specialism of location.specialisms) {
+    const scarce = impact.scarceSpecialisms.find((s) => specialism.toLowerCase().includes(s.toLowerCase()));
+    if (scarce && isCareHome(location) && (ctx.baseline.specialistHomes[`${location.councilGss}#${scarce}`] ?? 0) <= 2) {
+      reasons.push(`one of at most two care homes for ${scarce} in the council`);
+    }
+  }
+  if (reasons.length > 0) return { tier: 'High', reasons };
+  if (share >= impact.mediumCouncilBedShare || location.beds >= impact.mediumBeds) return { tier: 'Medium', reasons };
+  return { tier: 'Low', reasons };
+}
+
+export interface LocationScoringInput {
+  location: Location;
+  /** The location's own signals (any received date: scoring filters to what was known at asOf). */
+  signals: readonly Signal[];
+  /** Its provider's company-level signals: financial indicators, commissioner actions against the provider. */
+  providerSignals: readonly Signal[];
+  baseline: MarketBaseline;
+  asOf: IsoDate;
+  model: RiskModelConfig;
+}
+
+export function scoreLocation(input: LocationScoringInput): RiskAssessment {
+  const { location, asOf, model, baseline } = input;
+  const own = knownAt(input.signals, asOf);
+  const company = knownAt(input.providerSignals, asOf);
+  const ctx: Context = { asOf, model, baseline, hardTriggers: new Set(), flags: [] };
+  const drafts = [
+    qualityFamily([...own, ...company], ctx),
+    safeguardingFamily(location, own, ctx),
+    financialFamily(company, ctx),
+    occupancyFamily(location, own, ctx),
+    workforceFamily(own, ctx),
+  ];
+  commissionerTriggers([...own, ...company], ctx);
+  registrationTriggers(own, ctx);
+  const families = drafts.map((d) => toFamilyResult(d, model));
+  const likelihood = likelihoodOf(families);
+  const impact = locationImpact(location, own, ctx);
+  const hardTriggers = [...ctx.hardTriggers].sort();
+  const band = bandOf(likelihood, impact.tier, hardTriggers.length > 0, model);
+  return {
+    subject: { type: 'location', id: location.locationId },
+    name: location.name,
+    asOf,
+    likelihood,
+    impact: impact.tier,
+    band,
+    monitoringLevel: MONITORING_LEVEL[band],
+    hardTriggers,
+    factors: sortFactors(drafts.flatMap((d) => d.factors)),
+    families,
+    confidence: confidenceOf(drafts, model),
+    modelVersion: model.version,
+    baselineVersion: baseline.version,
+    flags: [...ctx.flags, ...impact.reasons.map((r) => `High impact: ${r}`)],
+    councils: [location.councilGss],
+    regions: [location.region],
+    beds: location.beds,
+    sharedAcrossCouncils: false,
+  };
+}
+
+export const sortFactors = (factors: readonly Factor[]): Factor[] =>
+  [...factors].sort((a, b) => b.points - a.points || a.family.localeCompare(b.family) || a.indicator.localeCompare(b.indicator));
+

@@ -1,0 +1,9 @@
+// Where ingest reads a landed source file from (an S3 object on AWS and in fauxqs locally).
+export interface ObjectSource {
+  getText(bucket: string, key: string): Promise<string>;
+}
+
+// Where the heat map is published (an S3 bucket that the heat map page is served from).
+export interface ObjectSink {
+  putText(bucket: string, key: string, text: string, contentType: string): Promise<void>;
+}

@@ -1,0 +1,278 @@
+// What the source parsers share: reading CSV rows, checking fields, and turning a bad record's problems into
+// one quarantine record. Rows keep only the columns a parser names, so personal-data columns are dropped
+// here, before any parser code can copy them into a signal or a reason.
+import { parse } from 'csv-parse/sync';
+import type { z } from 'zod/mini';
+import { councilByGss } from '../domain/councils.js';
+import { GssCode, IsoDate, type QuarantineRecord } from '../domain/model.js';
+import { describeIssue, type ParseContext } from './batch.js';
+
+/** One thing wrong with a record; a null field is a problem with the record as a whole. */
+export interface Problem {
+  field: string | null;
+  detail: string;
+}
+
+/** A value as a reason shows it: scalars only, cut short, so a nested object or a long text never spills in. */
+export function shown(value: unknown): string {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 56)}..."` : json;
+  }
+  return Array.isArray(value) ? 'a list' : `a value of type ${typeof value}`;
+}
+
+/** Why a value failed a zod schema, in words: zod/mini's own message is only "Invalid input". */
+export function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === undefined || value === '') return 'missing';
+  const custom = issue.message !== 'Invalid input';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${shown(value)} is not of type ${issue.expected}`;
+    case 'invalid_value':
+      return `${shown(value)} is not one of ${issue.values.join(', ')}`;
+    case 'invalid_format':
+      if (custom) return `${shown(value)} is not ${issue.message}`;
+      return issue.format === 'date' ? `${shown(value)} is not a real date (YYYY-MM-DD)` : `${shown(value)} has the wrong format`;
+    case 'too_small':
+      return `${shown(value)} is below ${String(issue.minimum)}`;
+    case 'too_big':
+      return `${shown(value)} is above ${String(issue.maximum)}`;
+    default:
+      return `${shown(value)}: ${describeIssue(issue).reason}`;
+  }
+}
+
+export function quarantineRecord(
+  source: string,
+  context: ParseContext,
+  row: number,
+  recordId: string | null,
+  problems: readonly Problem[],
+): QuarantineRecord {
+  return {
+    source,
+    origin: context.origin,
+    row,
+    recordId,
+    field: problems[0]?.field ?? null,
+    reason: problems.map((p) => (p.field === null ? p.detail : `${p.field}: ${p.detail}`)).join('; '),
+  };
+}
+
+/** The parts of a record's identity that are present, joined as its natural id is: enough to find it. */
+export const recordIdFrom = (...parts: readonly (string | undefined)[]): string | null =>
+  parts.filter((part) => part).join('#') || null;
+
+/** Lower-case words joined by hyphens, so "Neglect and acts of omission" meets its slug. */
+export const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+
+/** Checks on one record: each check returns the good value or records a problem and returns undefined. */
+export class RecordChecks {
+  readonly problems: Problem[] = [];
+
+  constructor(protected readonly receivedOn: IsoDate) {}
+
+  add(field: string | null, detail: string): undefined {
+    this.problems.push({ field, detail });
+    return undefined;
+  }
+
+  /** A value that must satisfy a schema (an id, a code), described by the schema's message. */
+  valid<T>(field: string, value: unknown, schema: z.ZodMiniType<T>): T | undefined {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    return this.add(field, issueDetail(result.error.issues[0]!, value));
+  }
+
+  /** A real date that has happened by the day the file was received. */
+  pastDate(field: string, value: unknown): IsoDate | undefined {
+    const date = this.valid(field, value, IsoDate);
+    if (date !== undefined && date > this.receivedOn) {
+      return this.add(field, `${shown(date)} is in the future (received ${this.receivedOn})`);
+    }
+    return date;
+  }
+
+  /** A key seen earlier in the same file: the first record stands and this one is quarantined. */
+  unique(field: string, key: string, firstRows: Map<string, number>, row: number): void {
+    const first = firstRows.get(key);
+    if (first === undefined) firstRows.set(key, row);
+    else this.add(field, `${shown(key)} already appears in row ${first}`);
+  }
+}
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** Field checks on one CSV row, read by column name; blanks count as missing. */
+export class CsvFields extends RecordChecks {
+  constructor(
+    private readonly values: Readonly<Record<string, string>>,
+    receivedOn: IsoDate,
+  ) {
+    super(receivedOn);
+  }
+
+  value(field: string): string {
+    return this.values[field] ?? '';
+  }
+
+  text(field: string): string | undefined {
+    return this.value(field) || this.add(field, 'missing');
+  }
+
+  schema<T>(field: string, schema: z.ZodMiniType<T>): T | undefined {
+    return this.valid(field, this.value(field), schema);
+  }
+
+  date(field: string): IsoDate | undefined {
+    return this.pastDate(field, this.value(field));
+  }
+
+  /** An ISO timestamp in UTC (a zone offset is allowed): returns its UTC date, which must not be in the future. */
+  timestamp(field: string): IsoDate | undefined {
+    const value = this.value(field);
+    if (!value) return this.add(field, 'missing');
+    const match = TIMESTAMP.exec(value);
+    const [hours, minutes, seconds] = [match?.[2], match?.[3], match?.[4] ?? '0'].map(Number) as [number, number, number];
+    if (!match || !IsoDate.safeParse(match[1]).success || hours > 23 || minutes > 59 || seconds > 59) {
+      return this.add(field, `${shown(value)} is not a real ISO timestamp such as 2025-09-10T14:32:00Z`);
+    }
+    // Without a zone the column's own promise (UTC) applies; Date.parse would otherwise read it as local time.
+    const utcDate = new Date(Date.parse(match[5] ? value : `${value}Z`)).toISOString().slice(0, 10);
+    return this.pastDate(field, utcDate);
+  }
+
+  count(field: string): number | undefined {
+    const value = this.value(field);
+    if (!value) return this.add(field, 'missing');
+    return /^\d+$/.test(value) ? Number(value) : this.add(field, `${shown(value)} is not a whole number of 0 or more`);
+  }
+
+  /** A count the return may leave blank (null). */
+  optionalCount(field: string): number | null | undefined {
+    return this.value(field) ? this.count(field) : null;
+  }
+
+  /** A percentage 0-100, or null when blank. */
+  percentage(field: string): number | null | undefined {
+    const value = this.value(field);
+    if (!value) return null;
+    const pct = /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
+    return pct <= 100 ? pct : this.add(field, `${shown(value)} is not a percentage from 0 to 100`);
+  }
+
+  yesNo(field: string): boolean | undefined {
+    const value = this.value(field);
+    if (!value) return this.add(field, 'missing');
+    const answer = { yes: true, true: true, no: false, false: false }[value.toLowerCase()];
+    return answer ?? this.add(field, `${shown(value)} is not Yes or No`);
+  }
+
+  /** A value matched by its slug against the accepted spellings. */
+  oneOf<T>(field: string, spellings: ReadonlyMap<string, T>): T | undefined {
+    const value = this.value(field);
+    if (!value) return this.add(field, 'missing');
+    const known = spellings.get(slug(value));
+    return known ?? this.add(field, `${shown(value)} is not one of ${[...new Set(spellings.values())].join(', ')}`);
+  }
+
+  /** The GSS code of an English council with adult social services responsibility. */
+  council(field: string): string | undefined {
+    const gss = this.schema(field, GssCode);
+    if (gss !== undefined && !councilByGss(gss)) {
+      return this.add(field, `${shown(gss)} is not a council with adult social services responsibility`);
+    }
+    return gss;
+  }
+}
+
+export interface CsvSpec<T> {
+  source: string;
+  /** The columns the parser reads, in file order; any other column, personal data included, is never read. */
+  columns: readonly string[];
+  /** The record's identity from its raw values; a second record with the same one in a file is quarantined. */
+  recordId(values: Readonly<Record<string, string>>): string | null;
+  /** The column a duplicate is reported against. */
+  idField: string;
+  /** Checks one row's fields and builds its record; returns undefined when a check failed. */
+  read(fields: CsvFields): T | undefined;
+}
+
+const CSV_ERRORS: Partial<Record<string, string>> = {
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted field is followed by more text before the next comma',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  INVALID_OPENING_QUOTE: 'a quote opens in the middle of a field',
+};
+
+/**
+ * Every record of a CSV file built by spec.read, and every row that fails (broken quoting, a field count
+ * different from the header's, a duplicate, a failed check) quarantined. A header without a needed column
+ * quarantines the whole file as row 1.
+ */
+export function parseCsvRecords<T>(
+  text: string,
+  context: ParseContext,
+  spec: CsvSpec<T>,
+): { records: T[]; quarantine: QuarantineRecord[] } {
+  const quarantine: QuarantineRecord[] = [];
+  const reject = (row: number, recordId: string | null, problems: readonly Problem[]) =>
+    quarantine.push(quarantineRecord(spec.source, context, row, recordId, problems));
+  const rows = parse(text, {
+    bom: true,
+    info: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // Our own words, not csv-parse's message, which quotes the offending text.
+    on_skip: (error) => {
+      const detail = CSV_ERRORS[error?.code ?? ''] ?? `the record cannot be read as CSV (${error?.code ?? 'unknown error'})`;
+      reject(Number(error?.lines ?? 0), null, [{ field: null, detail }]);
+      return undefined;
+    },
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+
+  const [header, ...body] = rows;
+  const names = (header?.record ?? []).map((name) => name.trim().toLowerCase());
+  const missing = spec.columns.filter((column) => !names.includes(column));
+  if (missing.length > 0) {
+    reject(1, null, missing.map((column) => ({ field: column, detail: 'column missing from the header' })));
+    return { records: [], quarantine };
+  }
+
+  const records: T[] = [];
+  const firstRows = new Map<string, number>();
+  const columnOrder = (problem: Problem) => (problem.field === null ? -1 : spec.columns.indexOf(problem.field));
+  for (const { record, info } of body) {
+    // info.lines is the line a record ends on; a quoted field may span lines.
+    const row = info.lines - record.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
+    const values = Object.fromEntries(spec.columns.map((column) => [column, record[names.indexOf(column)]?.trim() ?? '']));
+    const recordId = spec.recordId(values);
+    if (record.length !== names.length) {
+      reject(row, recordId, [{ field: null, detail: `the record has ${record.length} fields where the header has ${names.length}` }]);
+      continue;
+    }
+    const fields = new CsvFields(values, context.receivedOn);
+    if (recordId !== null) fields.unique(spec.idField, recordId, firstRows, row);
+    const built = spec.read(fields);
+    if (built === undefined || fields.problems.length > 0) {
+      // Checks run in whatever order the parser needs; the reason lists problems in column order.
+      reject(row, recordId, fields.problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)));
+    } else {
+      records.push(built);
+    }
+  }
+  return { records, quarantine: quarantine.toSorted((a, b) => a.row - b.row) };
+}
+
+/** The values when every one is present (each missing one has already been recorded as a problem). */
+export function allPresent<T extends Record<string, unknown>>(
+  values: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } | undefined {
+  return Object.values(values).includes(undefined) ? undefined : (values as { [K in keyof T]: Exclude<T[K], undefined> });
+}

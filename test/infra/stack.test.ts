@@ -1,0 +1,587 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { EscalationTopics } from '../../infra/constructs/escalation-topics.js';
+import { PROJECT_ROOT, pipelineBundling } from '../../infra/constructs/pipeline-functions.js';
+import { SignalTable } from '../../infra/constructs/signal-table.js';
+import { SOURCE_PREFIXES } from '../../infra/constructs/source-landing.js';
+import { applyNagChecks } from '../../infra/nag.js';
+import { CareMarketStack } from '../../infra/stack.js';
+
+const run = promisify(execFile);
+
+/** The same feature flags the CLI applies, so the tested template is the deployed one. */
+function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const logicalId = (construct: IConstruct): string =>
+  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** Every acknowledgement recorded with Validations.of(x).acknowledge, with the path it was made on. */
+function acknowledgements(root: IConstruct): Array<{ path: string; id: string }> {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.keys(entry.data as Record<string, string>).map((id) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+        })),
+      ),
+  );
+}
+
+/** Every AwsSolutions finding in the tree as if nothing were acknowledged. */
+function findingsIgnoringAcknowledgements(root: IConstruct): Array<{ path: string; id: string }> {
+  const pack = new AwsSolutionsChecks();
+  // cdk-nag 3.0.x: isAcknowledged is the (private) filter applied to each finding; turn it off.
+  const hook = pack as unknown as { isAcknowledged?: unknown };
+  if (typeof hook.isAcknowledged !== 'function') throw new Error('cdk-nag changed: NagPack.isAcknowledged is gone');
+  hook.isAcknowledged = () => false;
+  return pack
+    .validateScope(root)
+    .violations.flatMap((v) =>
+      v.violatingResources.map((r) => ({ path: (r as { constructPath?: string }).constructPath ?? '', id: v.ruleName })),
+    );
+}
+
+describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
+  let app: App;
+  let stack: CareMarketStack;
+  let template: Template | undefined;
+  let synthError: unknown;
+  const tpl = (): Template => {
+    if (!template) throw new Error(`synthesis failed: ${String(synthError)}`);
+    return template;
+  };
+
+  beforeAll(() => {
+    // Prepare
+    app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-cdk-') });
+    stack = new CareMarketStack(app, 'CareMarketEarlyWarning');
+    applyNagChecks(app);
+
+    // Act: bundles the four functions with esbuild and runs cdk-nag, which throws on any finding.
+    try {
+      const assembly = app.synth();
+      template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+    } catch (error) {
+      synthError = error;
+    }
+  });
+
+  it('synthesizes with every cdk-nag finding acknowledged', () => {
+    // Assess
+    expect(synthError).toBeUndefined();
+    expect(template).toBeDefined();
+  });
+
+  it('acknowledges only findings that actually occur, each with a reason', () => {
+    // Prepare
+    const acks = acknowledgements(app);
+    const findings = findingsIgnoringAcknowledgements(app);
+
+    // Act
+    const stale = acks.filter(
+      (ack) => !findings.some((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`))),
+    );
+
+    // Assess
+    expect(acks.length).toBeGreaterThan(0);
+    expect(stale).toEqual([]);
+  });
+
+  describe('signal table', () => {
+    it('has PK/SK, GSI1 and GSI2 (ALL), TTL expiresAt, NEW_AND_OLD_IMAGES stream, PITR and deletion protection', () => {
+      // Prepare
+      const table = {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith(
+          ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        ),
+        GlobalSecondaryIndexes: [1, 2].map((n) => ({
+          IndexName: `GSI${n}`,
+          KeySchema: [
+            { AttributeName: `GSI${n}PK`, KeyType: 'HASH' },
+            { AttributeName: `GSI${n}SK`, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      };
+
+      // Act
+      const tables = tpl().findResources('AWS::DynamoDB::Table');
+
+      // Assess
+      tpl().resourceCountIs('AWS::DynamoDB::Table', 1);
+      tpl().hasResourceProperties('AWS::DynamoDB::Table', table);
+      expect(Object.values(tables)[0]).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    });
+  });
+
+  describe('functions', () => {
+    it('are exactly the four pipeline functions, each nodejs22.x on arm64, traced, with TABLE_NAME and a log group', () => {
+      // Prepare
+      const pipeline = new Map(stack.functions.all.map((f) => [logicalId(f.function), f]));
+
+      // Act
+      const functions = tpl().findResources('AWS::Lambda::Function');
+      const ours = Object.keys(functions).filter((id) => !id.startsWith('BucketNotificationsHandler'));
+
+      // Assess
+      expect(ours.sort()).toEqual([...pipeline.keys()].sort());
+      for (const id of ours) {
+        expect(functions[id]?.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          TracingConfig: { Mode: 'Active' },
+          LoggingConfig: { LogGroup: { Ref: logicalId(pipeline.get(id)!.logGroup) } },
+          Environment: {
+            Variables: {
+              TABLE_NAME: { Ref: logicalId(stack.signals.table) },
+              POWERTOOLS_SERVICE_NAME: `care-market-${pipeline.get(id)!.name}`,
+              NODE_OPTIONS: '--enable-source-maps',
+            },
+          },
+        });
+      }
+    });
+
+    it('size ingest and score at 1024 MB (5 and 10 minutes), heat map and escalate at 512 MB', () => {
+      // Prepare
+      const expected = [
+        [stack.functions.ingest, 1024, 300],
+        [stack.functions.score, 1024, 600],
+        [stack.functions.heatmap, 512, 120],
+        [stack.functions.escalate, 512, 120],
+      ] as const;
+
+      // Act
+      const functions = tpl().findResources('AWS::Lambda::Function');
+
+      // Assess
+      for (const [fn, memory, timeout] of expected) {
+        expect(functions[logicalId(fn.function)]?.Properties).toMatchObject({ MemorySize: memory, Timeout: timeout });
+      }
+    });
+
+    it('bind their resources: landing bucket to ingest, output bucket to heat map, topic ARNs to escalate', () => {
+      // Prepare
+      const functions = tpl().findResources('AWS::Lambda::Function');
+      const env = (fn: { function: lambda.Function }) =>
+        (functions[logicalId(fn.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } })
+          .Environment.Variables;
+
+      // Act
+      const ingest = env(stack.functions.ingest);
+      const heatmap = env(stack.functions.heatmap);
+      const escalate = env(stack.functions.escalate);
+
+      // Assess
+      expect(ingest.LANDING_BUCKET).toEqual({ Ref: logicalId(stack.landing.bucket) });
+      expect(heatmap.OUTPUT_BUCKET).toEqual({ Ref: logicalId(stack.heatMaps.bucket) });
+      expect(escalate).toMatchObject({
+        TOPIC_ARN_LOCAL: { Ref: logicalId(stack.escalations.local) },
+        TOPIC_ARN_REGIONAL: { Ref: logicalId(stack.escalations.regional) },
+        TOPIC_ARN_NATIONAL: { Ref: logicalId(stack.escalations.national) },
+      });
+    });
+
+    it('send failed asynchronous invocations of score, heat map and escalate to an SQS on-failure destination', () => {
+      // Prepare
+      const scheduled = [stack.functions.score, stack.functions.heatmap, stack.functions.escalate];
+
+      // Act
+      const configs = Object.values(tpl().findResources('AWS::Lambda::EventInvokeConfig'));
+
+      // Assess
+      expect(configs).toHaveLength(3);
+      for (const fn of scheduled) {
+        expect(fn.failures).toBeDefined();
+        tpl().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: logicalId(fn.function) },
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(fn.failures!), 'Arn'] } } },
+        });
+      }
+    });
+
+    it('do not use the AWS managed basic execution role: logs are granted on their own log group only', () => {
+      // Prepare
+      const ingest = stack.functions.ingest;
+
+      // Act
+      const policies = tpl().findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalId(ingest.role) }] },
+      });
+
+      // Assess
+      tpl().hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: Match.objectLike({
+          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
+        }),
+        ManagedPolicyArns: Match.absent(),
+      });
+      expect(JSON.stringify(Object.values(policies))).toContain(
+        JSON.stringify({
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Effect: 'Allow',
+          Resource: { 'Fn::GetAtt': [logicalId(ingest.logGroup), 'Arn'] },
+        }),
+      );
+    });
+  });
+
+  describe('landing', () => {
+    it('triggers the ingest function from the landing queue with partial batch responses', () => {
+      // Prepare
+      const mapping = {
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.landing.queue), 'Arn'] },
+        FunctionName: { Ref: logicalId(stack.functions.ingest.function) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      };
+
+      // Act
+      const mappings = tpl().findResources('AWS::Lambda::EventSourceMapping');
+
+      // Assess
+      expect(Object.keys(mappings)).toHaveLength(1);
+      tpl().hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping);
+    });
+
+    it('queues ObjectCreated events for every source prefix, with a DLQ and a visibility timeout above ingest’s', () => {
+      // Prepare
+      const prefixes = Object.values(SOURCE_PREFIXES);
+
+      // Act
+      const [notifications] = Object.values(tpl().findResources('Custom::S3BucketNotifications'));
+      const queue = tpl().findResources('AWS::SQS::Queue')[logicalId(stack.landing.queue)];
+
+      // Assess
+      expect(notifications?.Properties).toMatchObject({
+        BucketName: { Ref: logicalId(stack.landing.bucket) },
+        NotificationConfiguration: {
+          QueueConfigurations: prefixes.map((prefix) => ({
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } },
+            QueueArn: { 'Fn::GetAtt': [logicalId(stack.landing.queue), 'Arn'] },
+          })),
+        },
+      });
+      expect(queue?.Properties).toMatchObject({
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 1800,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.landing.deadLetterQueue), 'Arn'] } },
+      });
+    });
+
+    it('keeps landed files and heat maps in versioned, encrypted, private, logged buckets', () => {
+      // Prepare
+      const buckets = [stack.landing.bucket, stack.heatMaps.bucket].map(logicalId);
+
+      // Act
+      const all = tpl().findResources('AWS::S3::Bucket');
+
+      // Assess
+      for (const id of buckets) {
+        expect(all[id]).toMatchObject({
+          DeletionPolicy: 'Retain',
+          Properties: {
+            VersioningConfiguration: { Status: 'Enabled' },
+            BucketEncryption: {
+              ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+            },
+            PublicAccessBlockConfiguration: {
+              BlockPublicAcls: true,
+              BlockPublicPolicy: true,
+              IgnorePublicAcls: true,
+              RestrictPublicBuckets: true,
+            },
+            LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.accessLogs.bucket) } },
+          },
+        });
+      }
+    });
+  });
+
+  describe('escalation topics', () => {
+    it('are three topics encrypted with one rotating customer managed key', () => {
+      // Prepare
+      const keyId = logicalId(stack.escalations.key);
+
+      // Act
+      const topics = Object.values(tpl().findResources('AWS::SNS::Topic'));
+
+      // Assess
+      expect(topics).toHaveLength(3);
+      for (const topic of topics) {
+        expect(topic.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      }
+      tpl().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('deny non-TLS publishing on every topic', () => {
+      // Act
+      const policies = Object.values(tpl().findResources('AWS::SNS::TopicPolicy'));
+
+      // Assess
+      expect(policies).toHaveLength(3);
+      for (const policy of policies) {
+        expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
+
+    it('deliver raw messages to the example subscribers, filtered on message attributes', () => {
+      // Prepare
+      const { northWestAdass, nationalOversight } = stack.subscribers;
+
+      // Act / Assess
+      tpl().resourceCountIs('AWS::SNS::Subscription', 2);
+      tpl().hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        TopicArn: { Ref: logicalId(stack.escalations.regional) },
+        Endpoint: { 'Fn::GetAtt': [logicalId(northWestAdass.queue), 'Arn'] },
+        FilterPolicy: { region: ['North West'] },
+        FilterPolicyScope: Match.absent(),
+        RawMessageDelivery: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.escalations.deliveryFailures), 'Arn'] } },
+      });
+      tpl().hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        TopicArn: { Ref: logicalId(stack.escalations.national) },
+        Endpoint: { 'Fn::GetAtt': [logicalId(nationalOversight.queue), 'Arn'] },
+        FilterPolicy: { band: ['Amber', 'Red'] },
+        RawMessageDelivery: true,
+      });
+    });
+
+    it('use encrypted subscriber queues that redrive to their own DLQs', () => {
+      // Prepare
+      const subscribers = Object.values(stack.subscribers);
+
+      // Act
+      const queues = tpl().findResources('AWS::SQS::Queue');
+
+      // Assess
+      for (const subscriber of subscribers) {
+        expect(queues[logicalId(subscriber.queue)]?.Properties).toMatchObject({
+          SqsManagedSseEnabled: true,
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(subscriber.deadLetterQueue), 'Arn'] } },
+        });
+      }
+    });
+  });
+
+  describe('schedules', () => {
+    it.each([
+      ['score', 'cron(0 2 * * ? *)'],
+      ['heatmap', 'cron(0 3 * * ? *)'],
+      ['escalate', 'cron(30 3 * * ? *)'],
+    ] as const)('run %s daily at %s Europe/London with asOf, retries and a DLQ', (name, cron) => {
+      // Prepare
+      const fn = stack.functions[name];
+
+      // Act / Assess
+      tpl().hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: cron,
+        ScheduleExpressionTimezone: 'Europe/London',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [logicalId(fn.function), 'Arn'] },
+          Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }),
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 7200 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue), 'Arn'] } },
+        },
+      });
+    });
+
+    it('are exactly three', () => {
+      tpl().resourceCountIs('AWS::Scheduler::Schedule', 3);
+    });
+  });
+
+  describe('outputs', () => {
+    it('name the table, the buckets and the three topics', () => {
+      // Act
+      const outputs = tpl().findOutputs('*');
+
+      // Assess
+      expect(outputs).toMatchObject({
+        TableName: { Value: { Ref: logicalId(stack.signals.table) } },
+        LandingBucketName: { Value: { Ref: logicalId(stack.landing.bucket) } },
+        HeatMapBucketName: { Value: { Ref: logicalId(stack.heatMaps.bucket) } },
+        LocalTopicArn: { Value: { Ref: logicalId(stack.escalations.local) } },
+        RegionalTopicArn: { Value: { Ref: logicalId(stack.escalations.regional) } },
+        NationalTopicArn: { Value: { Ref: logicalId(stack.escalations.national) } },
+      });
+    });
+  });
+});
+
+describe('cdk-nag wiring', () => {
+  it('fails synthesis on an unacknowledged finding', () => {
+    // Prepare
+    const app = new App({ outdir: tempDir('care-market-nag-') });
+    new sqs.Queue(new Stack(app, 'Bare'), 'NoDlqNoTls');
+    applyNagChecks(app);
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).toThrow(/AwsSolutions-SQS3/);
+  });
+});
+
+describe('construct methods not wired by the stack', () => {
+  it('SignalTable.addStreamConsumer attaches a function to the stream with partial failures and an on-failure DLQ', () => {
+    // Prepare
+    const app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-stream-') });
+    const stack = new Stack(app, 'Stream');
+    const table = new SignalTable(stack, 'Signals');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fn = new lambda.Function(stack, 'Consumer', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+      role,
+    });
+    applyNagChecks(app);
+
+    // Act
+    table.addStreamConsumer(fn, { filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })] });
+    const template = Template.fromJSON(app.synth().getStackArtifact(stack.artifactId).template);
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(table.table), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+    });
+  });
+
+  it('EscalationTopics.subscribeCouncil filters the local topic on recipient = the council GSS code', () => {
+    // Prepare
+    const app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-council-') });
+    const stack = new Stack(app, 'Council');
+    const topics = new EscalationTopics(stack, 'Escalations');
+    const queue = new sqs.Queue(stack, 'Manchester', {
+      enforceSSL: true,
+      deadLetterQueue: { queue: new sqs.Queue(stack, 'ManchesterDlq', { enforceSSL: true }), maxReceiveCount: 3 },
+    });
+    applyNagChecks(app);
+
+    // Act
+    topics.subscribeCouncil('E08000003', queue);
+    const template = Template.fromJSON(app.synth().getStackArtifact(stack.artifactId).template);
+
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      TopicArn: { Ref: logicalId(topics.local) },
+      FilterPolicy: { recipient: ['E08000003'] },
+      RawMessageDelivery: true,
+    });
+    expect(() => topics.subscribeCouncil('Manchester', queue)).toThrow(/GSS code/);
+  });
+});
+
+describe('pipeline bundling', () => {
+  it('bundles the handlers’ dependency set (SDK v3 external, middy, powertools, zod/mini) into a loadable ESM file', async () => {
+    // Prepare
+    const outdir = tempDir('care-market-bundle-');
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Bundle');
+    new nodejs.NodejsFunction(stack, 'Probe', {
+      entry: path.join(PROJECT_ROOT, 'test/infra/fixtures/probe-handler.ts'),
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      bundling: pipelineBundling(),
+    });
+    app.synth();
+    const [assetDir] = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+    const bundle = path.join(outdir, assetDir ?? 'missing', 'index.mjs');
+    // The Lambda runtime provides @aws-sdk/*; here the project's node_modules stand in for it.
+    symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+    const script = `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      process.stdout.write(JSON.stringify(await handler({ asOf: '2025-06-30' }, {})));`;
+
+    // Act
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 });
+    const source = readFileSync(bundle, 'utf8');
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({
+      asOf: '2025-06-30',
+      clients: ['function', 'function', 'function'],
+      requireAvailable: true,
+    });
+    expect(source.startsWith("import { createRequire as __cmewCreateRequire } from 'node:module';")).toBe(true);
+    expect(source).not.toContain('@aws-sdk/client-sns/dist-cjs');
+    expect(source).toMatch(/from\s*"@aws-sdk\/client-sns"/);
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+  });
+});
+
+describe('cdk CLI', () => {
+  it('synthesizes offline with `npx cdk synth --quiet` into the given output directory', async () => {
+    // Prepare
+    const output = tempDir('care-market-cli-');
+
+    // Act
+    const result = await run('npx', ['cdk', 'synth', '--quiet', '--output', output], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const templates = readdirSync(output).filter((name) => name.endsWith('.template.json'));
+
+    // Assess
+    expect(result.stderr).not.toMatch(/docker/i);
+    expect(templates).toEqual(['CareMarketEarlyWarning.template.json']);
+    const template = JSON.parse(readFileSync(path.join(output, templates[0]!), 'utf8')) as {
+      Resources: Record<string, { Type: string }>;
+    };
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(3);
+  }, 150_000);
+});

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildHeatMap, ENGLAND_CODE, type HeatMap } from '../../shared/domain/heatmap.js';
+import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
+import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
+import type { Location, RiskAssessment } from '../../shared/domain/model.js';
+
+const HEXJSON: unknown = JSON.parse(
+  readFileSync(new URL('../../shared/reference/councils-hexmap.json', import.meta.url), 'utf8'),
+);
+const LEEDS = 'E08000035';
+const ATTACK = '</script><script>alert(1)</script>';
+
+function heatMap(): HeatMap {
+  const home: Location = {
+    locationId: '1-100000001',
+    providerId: '1-000000001',
+    name: 'A home',
+    councilGss: LEEDS,
+    region: 'Yorkshire and Humber',
+    serviceKind: 'nursing-home',
+    beds: 40,
+    sizeBand: 'medium',
+    specialisms: [],
+    registeredOn: '2015-01-01',
+  };
+  const facts: LocationMarketFacts = {
+    locationId: home.locationId,
+    asOf: '2025-10-01',
+    latestReturn: null,
+    monthsSinceLastReturn: null,
+    staleReturn: true,
+    concernsLast12Months: 3,
+    concernsPrevious12Months: 0,
+    section42EnquiriesLast12Months: 1,
+    latestOverallRating: 'Inadequate',
+  };
+  const red: RiskAssessment = {
+    subject: { type: 'provider', id: home.providerId },
+    name: 'A provider',
+    asOf: '2025-10-01',
+    likelihood: 80,
+    impact: 'High',
+    band: 'Red',
+    monitoringLevel: 'Enhanced',
+    hardTriggers: [],
+    factors: [],
+    families: [],
+    confidence: 1,
+    modelVersion: 'model-7',
+    baselineVersion: 'baseline-1',
+    flags: [],
+    councils: [LEEDS],
+    regions: ['Yorkshire and Humber'],
+    beds: 40,
+    sharedAcrossCouncils: false,
+  };
+  return buildHeatMap({
+    asOf: '2025-10-01',
+    modelVersion: 'model-7',
+    locations: [home],
+    facts: new Map([[home.locationId, facts]]),
+    locationAssessments: [{ ...red, subject: { type: 'location', id: home.locationId } }],
+    providerAssessments: [red],
+  });
+}
+
+const count = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
+
+describe('renderHeatMapPage', () => {
+  it('draws one focusable, labelled hex per council with a legend, the as-of date and model version', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    expect(count(html, /<polygon /g)).toBe(153);
+    expect(count(html, /<g class="hex"[^>]* tabindex="0"[^>]* aria-label="[^"]+"/g)).toBe(153);
+    expect(count(html, /<title>[^<]+<\/title><polygon/g)).toBe(153);
+    expect(count(html, /<ul class="legend"/g)).toBe(5);
+    expect(html).toContain('No data');
+    expect(html).toContain('<time datetime="2025-10-01">1 October 2025</time>');
+    expect(html).toContain('model-7');
+    expect(html).toMatch(/<select id="metric">/);
+    expect(html).toMatch(/<select id="region">.*Yorkshire and Humber/);
+  });
+
+  it('shows a council figures in its tooltip and colours it by the chosen metric', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    const leeds = html.match(/<g class="hex"[^>]*aria-label="Leeds[^>]*>/)?.[0] ?? '';
+    expect(leeds).toContain('data-region="Yorkshire and Humber"');
+    expect(leeds).toContain('data-red-beds="4"');
+    expect(leeds).toContain('data-stale="4"');
+    expect(leeds).toContain('100.0% (40 of 40 beds)');
+    expect(html).toMatch(/<g class="hex"[^>]*aria-label="York \(Yorkshire and Humber\)[^>]*data-red-beds="none"/);
+  });
+
+  it('has a table of the region and England figures', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    const table = html.slice(html.indexOf('<table>'), html.indexOf('</table>'));
+    expect(count(table, /<tr data-region="/g)).toBe(9);
+    expect(table).toContain('<th scope="row">England</th>');
+    expect(table).toContain('40 beds at Red providers, 0 admittable vacancies: more than the vacancies');
+  });
+
+  it('carries the hexmap and data attribution lines', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    expect(html).toContain('Open Innovations (ODI Leeds) hexmaps, MIT licence, Copyright © 2017- Open Innovations');
+    expect(html).toContain('Contains CQC data © Care Quality Commission, Open Government Licence v3.0');
+    expect(html).toContain('Contains ONS codes, Open Government Licence v3.0');
+  });
+
+  it('loads nothing from elsewhere', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    expect(html).not.toMatch(/<script[^>]+src=|<link |@import|url\((?!#)|https?:\/\//);
+  });
+
+  it('keeps markup in area names inert, in the page and in the embedded JSON', () => {
+    // Prepare
+    const data = heatMap();
+    const tampered: HeatMap = {
+      ...data,
+      cells: data.cells.map((cell) =>
+        cell.area.code === LEEDS || cell.area.code === ENGLAND_CODE
+          ? { ...cell, area: { ...cell.area, name: `${cell.area.name} ${ATTACK}` } }
+          : cell,
+      ),
+    };
+
+    // Act
+    const html = renderHeatMapPage(tampered, HEXJSON);
+
+    // Assess
+    expect(count(html, /<script/gi)).toBe(2);
+    expect(html).not.toContain(ATTACK);
+    const json = html.match(/<script type="application\/json" id="heatmap-data"[^>]*>([^<]*)<\/script>/)?.[1];
+    expect(JSON.parse(json ?? 'null')).toEqual(tampered);
+  });
+
+  it('rejects something that is not HexJSON', () => {
+    // Prepare
+    const data = heatMap();
+
+    // Act
+    const render = () => renderHeatMapPage(data, { hexes: 'nope' });
+
+    // Assess
+    expect(render).toThrow();
+  });
+});
