@@ -96,3 +96,30 @@ export async function startLocalEngines(): Promise<LocalEngines> {
     throw error;
   }
 }
+
+/**
+ * Points every AWS SDK client made from here on at the local engines, through the SDK's own environment
+ * variables, and names the resources the handlers use: the handlers themselves are not told they are local.
+ */
+export function pointAwsSdkAt(engines: Pick<LocalEngines, 'dynamoEndpoint' | 'messagingEndpoint'>, names = LOCAL_RESOURCE_NAMES): void {
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SNS: engines.messagingEndpoint,
+    AWS_ENDPOINT_URL_SQS: engines.messagingEndpoint,
+    AWS_ENDPOINT_URL_S3: engines.messagingEndpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: names.table,
+    LANDING_BUCKET: names.landingBucket,
+    OUTPUT_BUCKET: names.outputBucket,
+  });
+}
+
+export const LOCAL_RESOURCE_NAMES = {
+  table: 'care-market',
+  landingBucket: 'care-market-landing',
+  outputBucket: 'care-market-output',
+} as const;

@@ -16,9 +16,9 @@ import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
 import type { Disclosure } from '../../shared/ports/escalations.js';
 import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
 import { generateSample } from '../sample/generate.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, startLocalEngines } from './engines.js';
+import { LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from './engines.js';
 import { invoke, landedObjectsEvent } from './invoke.js';
-import { allRecipientIds, LOCAL_NAMES, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
+import { allRecipientIds, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
 import { type DeliveredMessage, drainQueues } from './queues.js';
 import { writeOutputs } from './outputs.js';
 
@@ -87,19 +87,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
   const engines = await step('started DynamoDB Local and fauxqs', startLocalEngines);
   const clients: { destroy(): void }[] = [];
   try {
-    Object.assign(process.env, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoEndpoint,
-      AWS_ENDPOINT_URL_SNS: engines.messagingEndpoint,
-      AWS_ENDPOINT_URL_SQS: engines.messagingEndpoint,
-      AWS_ENDPOINT_URL_S3: engines.messagingEndpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      TABLE_NAME: LOCAL_NAMES.table,
-      LANDING_BUCKET: LOCAL_NAMES.landingBucket,
-      OUTPUT_BUCKET: LOCAL_NAMES.outputBucket,
-    });
+    pointAwsSdkAt(engines);
     const dynamo = new DynamoDBClient({});
     const s3 = new S3Client({ forcePathStyle: true });
     const sns = new SNSClient({});
@@ -134,8 +122,8 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       let signalsAlreadyPresent = 0;
       let quarantined = 0;
       for (const file of files) {
-        await s3.send(new PutObjectCommand({ Bucket: LOCAL_NAMES.landingBucket, Key: file.key, Body: file.body }));
-        const result = (await invoke('ingest', handlers.ingest, landedObjectsEvent(LOCAL_NAMES.landingBucket, [file]) as never)) as {
+        await s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: file.key, Body: file.body }));
+        const result = (await invoke('ingest', handlers.ingest, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [file]) as never)) as {
           batchItemFailures: unknown[];
           reports: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number }[];
         };
@@ -155,8 +143,8 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
     const first = await step(`landed ${files.length} files and ran ingest, score, heat map and escalate`, landAndProcess);
     const replay = options.replay ? await step('landed every file again and re-ran: nothing new may be stored or sent', landAndProcess) : undefined;
 
-    const stores = new DynamoStores(dynamo, LOCAL_NAMES.table);
-    const escalations = new DynamoEscalationStore(dynamo, LOCAL_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+    const stores = new DynamoStores(dynamo, LOCAL_RESOURCE_NAMES.table);
+    const escalations = new DynamoEscalationStore(dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
     const { delivered, duplicatesDropped } = await step('read the subscriber queues', () => drainQueues(sqs, queues));
     const result = await step('read back assessments, quarantine, heat map and audit trail', async () => {
       const [locations, providers, groups, quarantine] = await Promise.all([
@@ -167,8 +155,8 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       ]);
       const audit = await auditTrailOfOne(delivered, escalations);
       const output = new S3Objects(s3);
-      const heatMapPage = await output.getText(LOCAL_NAMES.outputBucket, `heatmap/${asOf}.html`);
-      const heatMapJson = await output.getText(LOCAL_NAMES.outputBucket, `heatmap/${asOf}.json`);
+      const heatMapPage = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.html`);
+      const heatMapJson = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.json`);
       return { locations, providers, groups, quarantine, audit, heatMapPage, heatMapJson };
     });
 

@@ -10,12 +10,8 @@ import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
 import { ADASS_REGIONS } from '../../shared/domain/model.js';
 import { TIERS } from '../../shared/domain/protocol.js';
+import { LOCAL_RESOURCE_NAMES } from './engines.js';
 
-export const LOCAL_NAMES = {
-  table: 'care-market',
-  landingBucket: 'care-market-landing',
-  outputBucket: 'care-market-output',
-} as const;
 
 export interface SubscriberQueue {
   recipientId: string;
@@ -32,11 +28,11 @@ export function allRecipientIds(): string[] {
 }
 
 export async function provisionTable(dynamo: DynamoDBClient): Promise<void> {
-  await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_NAMES.table)));
+  await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_RESOURCE_NAMES.table)));
 }
 
 export async function provisionBuckets(s3: S3Client): Promise<void> {
-  for (const Bucket of [LOCAL_NAMES.landingBucket, LOCAL_NAMES.outputBucket]) await s3.send(new CreateBucketCommand({ Bucket }));
+  for (const Bucket of [LOCAL_RESOURCE_NAMES.landingBucket, LOCAL_RESOURCE_NAMES.outputBucket]) await s3.send(new CreateBucketCommand({ Bucket }));
 }
 
 export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipientIds: readonly string[]): Promise<{ topics: TopicArns; queues: SubscriberQueue[] }> {

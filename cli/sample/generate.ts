@@ -7,6 +7,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { councilByGss, councilsInRegion } from '../../shared/domain/councils.js';
+import { isCareHome } from '../../shared/domain/model.js';
 import { addDays, addMonths, daysBetween, monthOf } from '../../shared/domain/dates.js';
 import type { ABUSE_TYPES, CommissionerActionType, IsoDate, Location, Provider } from '../../shared/domain/model.js';
 
@@ -196,8 +197,8 @@ function drawIds(
     .map(({ id }) => id);
 }
 
-const isCareHome = (location: Location): boolean =>
-  (location.serviceKind === 'nursing-home' || location.serviceKind === 'residential-home') && location.beds > 0;
+/** Homes that make Capacity Tracker returns: care homes with beds. */
+const returnsCapacity = (location: Location): boolean => isCareHome(location) && location.beds > 0;
 
 function locationsByProvider(locations: readonly Location[]): Map<string, Location[]> {
   const byProvider = new Map<string, Location[]>();
@@ -349,7 +350,7 @@ function tellStory({ seed, asOf, locations, providers }: SampleOptions): Story {
     }),
   );
 
-  const homes = locations.filter(isCareHome).sort((a, b) => byText(a.locationId, b.locationId));
+  const homes = locations.filter(returnsCapacity).sort((a, b) => byText(a.locationId, b.locationId));
   const snapshots = capacitySnapshots(asOf);
   const months = new Map(homes.map((home) => [home.locationId, homeMonths(home, stressed.has(home.providerId), snapshots, seed)]));
 

@@ -3,7 +3,7 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { dynamoClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';

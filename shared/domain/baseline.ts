@@ -1,9 +1,9 @@
 // The market baseline every assessment is compared with: regional safeguarding rates, each council's care
 // home beds, admittable vacancies and specialist homes. Recomputed on a schedule; each assessment records
 // the baseline version it used, so a replay uses the same one.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { addMonths } from './dates.js';
-import { ADASS_REGIONS, AdassRegion, type IsoDate, IsoDate as IsoDateSchema, type Location, type Signal } from './model.js';
+import { ADASS_REGIONS, AdassRegion, isCareHome, type IsoDate, IsoDate as IsoDateSchema, type Location, type Signal } from './model.js';
 import { knownAt } from './known-at.js';
 
 export const MarketBaseline = z.object({
@@ -29,7 +29,6 @@ export interface BaselineInput {
   scarceSpecialisms: readonly string[];
 }
 
-const isCareHome = (l: Location) => l.serviceKind === 'nursing-home' || l.serviceKind === 'residential-home';
 
 export function computeBaseline(input: BaselineInput): MarketBaseline {
   const windowStart = addMonths(input.asOf, -12);

@@ -2,7 +2,7 @@
 // Data: shared/reference/councils.json, converted from data/reference/local-authorities.csv
 // (contains CQC data (c) Care Quality Commission and ONS codes, Open Government Licence v3.0).
 import councilRows from '../reference/councils.json' with { type: 'json' };
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type AdassRegion, Council } from './model.js';
 
 export const COUNCILS: readonly Council[] = z.array(Council).parse(councilRows);

@@ -1,7 +1,7 @@
 // Escalation decisions under the information-sharing protocol: which episode of concern opens or worsens,
 // at which tier, who is told, and what each recipient may see. Pure: assessments and the open episode in,
 // the new episode state and the per-recipient messages out.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { councilByGss } from './councils.js';
 import { ADASS_REGIONS, AdassRegion, type Band, Band as BandSchema, Factor, type IsoDate, IsoDate as IsoDateSchema, type Location, type Provider, type RiskAssessment, Subject } from './model.js';
 import { type FieldClass, type Protocol, RECIPIENT_KINDS, type RecipientKind, type Tier, TIERS, Tier as TierSchema } from './protocol.js';

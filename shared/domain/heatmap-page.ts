@@ -1,6 +1,6 @@
 // The heat map as one self-contained HTML page: opened from a file or S3, so nothing may load from elsewhere.
 import { getBoundarySegmentsForHexJSON, renderHexJSON } from 'd3-hexjson';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import {
   type HeatMap,
   type HeatMapCell,

@@ -1,12 +1,13 @@
 // Area aggregates for the heat maps: every council, every ADASS region and England, counts only (no personal data).
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { COUNCILS } from './councils.js';
-import { isCareHome, type LocationMarketFacts } from './market-facts.js';
+import type { LocationMarketFacts } from './market-facts.js';
 import {
   ADASS_REGIONS,
   AdassRegion,
   type Band,
   IsoDate,
+  isCareHome,
   type Location,
   type Rating,
   type RiskAssessment,

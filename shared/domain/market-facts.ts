@@ -1,23 +1,20 @@
 // One location's market facts as known on a date: the per-location inputs of the heat map.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { addMonths, monthOf, monthsBetween } from './dates.js';
 import { knownAt } from './known-at.js';
 import {
   CapacityFacts,
   CqcId,
   IsoDate,
+  isCareHome,
   type Location,
   Rating,
-  type ServiceKind,
   type Signal,
   type SignalKind,
   type SignalOf,
 } from './model.js';
 
 /** Only care homes are expected to send a Capacity Tracker return every month. */
-export const CARE_HOME_KINDS: readonly ServiceKind[] = ['nursing-home', 'residential-home'];
-export const isCareHome = (location: Pick<Location, 'serviceKind'>): boolean =>
-  CARE_HOME_KINDS.includes(location.serviceKind);
 
 /** A care home whose latest return is this many months behind the as-of month (or never sent one) is stale. */
 export const STALE_RETURN_MONTHS = 2;

@@ -1,7 +1,7 @@
 // The information-sharing protocol as versioned configuration: tiers and their triggers, response targets,
 // which recipients see which classes of field, the legal basis. Personal data is not a class any recipient
 // can be given: it never leaves the system.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import protocolV1 from '../config/protocol-v1.json' with { type: 'json' };
 
 export const TIERS = ['local', 'regional', 'national'] as const;

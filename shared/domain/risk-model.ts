@@ -1,6 +1,6 @@
 // The risk model's weights and thresholds: versioned configuration, validated on load. A model version
 // names one configuration; any past assessment can be reproduced from the signals and that version.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import modelV1 from '../config/risk-model-v1.json' with { type: 'json' };
 import { FAMILIES } from './model.js';
 

@@ -13,6 +13,7 @@ import {
   FAMILIES,
   type FamilyResult,
   type ImpactTier,
+  isCareHome,
   type IsoDate,
   type Location,
   type MonitoringLevel,
@@ -221,7 +222,6 @@ function financialFamily(providerSignals: Signal[], ctx: Context): FamilyDraft {
   return d;
 }
 
-export const isCareHome = (location: Location) => location.serviceKind === 'nursing-home' || location.serviceKind === 'residential-home';
 
 function occupancyFamily(location: Location, signals: Signal[], ctx: Context): FamilyDraft {
   const config = ctx.model.occupancy;
@@ -280,10 +280,11 @@ function workforceFamily(signals: Signal[], ctx: Context): FamilyDraft {
     d.hasData = true;
     d.lastDataOn = registration.describedOn;
     const months = monthsBetween(absentSince, ctx.asOf);
+    // "More than N months": absent since before the date N months ago, so 3 months and a day counts.
     const band = config.managerAbsentMonths
       .slice()
       .sort((a, b) => b.moreThan - a.moreThan)
-      .find((b) => months > b.moreThan);
+      .find((b) => absentSince < addMonths(ctx.asOf, -b.moreThan));
     if (band) addFactor(d, `Registered manager absent ${months} months`, band.points, [evidence(registration, `absent since ${absentSince}`)]);
   }
   const staffed = latest(ofKind(signals, 'capacity-return').filter((s) => s.facts.agencyHoursPct !== null || s.facts.staffAbsencePct !== null));

@@ -1,7 +1,7 @@
 // Companies House snapshots: one JSON line per provider company, as the fetcher writes them (the company
 // profile, its insolvency and charges resources or null where Companies House holds none, and a credit score).
 // Insolvency practitioners' names are personal data: the schema leaves them out, so they are never kept.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { addMonths, daysBetween } from '../domain/dates.js';
 import { COMPANY_STATUSES, CqcId, IsoDate, type QuarantineRecord, type Signal } from '../domain/model.js';
 import { emptyBatch, type ParseContext, type SourceParser } from './batch.js';

@@ -1,6 +1,6 @@
 // Which councils place residents in which care homes. Not a signal: the escalation protocol uses it to tell
 // the placing councils, not only the host, when a home is at risk.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { CqcId, GssCode, type QuarantineRecord } from '../domain/model.js';
 import type { ParseContext } from './batch.js';
 import { allPresent, parseCsvRecords, recordIdFrom } from './csv-rows.js';

@@ -123,7 +123,7 @@ describe('parseCapacityTracker', () => {
     expect(reasons[3]).toBe('staffabsentpct: "140" is not a percentage from 0 to 100');
     expect(reasons[4]).toContain('"2025-02-30T10:00:00Z" is not a real ISO timestamp');
     expect(reasons[5]).toBe('lastupdatedutc: "2025-09-20" is in the future (received 2025-09-15)');
-    expect(reasons[6]).toBe('cqcid: "ABC" is not a CQC id such as 1-125856395');
+    expect(reasons[6]).toBe('cqcid: "ABC" is not a CQC id such as 1-125856395 (or an NHS ODS code such as RX3LD)');
     expect(reasons[9]).toBe('usedbeds: missing');
     expect(batch.quarantine.every((q) => q.source === 'capacity-tracker' && q.origin === context.origin)).toBe(true);
   });
@@ -406,7 +406,7 @@ describe('parseCompaniesHouse', () => {
       { row: 4, recordId: '03333333', field: 'profile.company_status', reason: expect.stringMatching(/^profile\.company_status: "zombie" is not one of active, /) },
       { row: 5, recordId: '04444444', field: 'charges.items.0.created_on', reason: 'charges.items.0.created_on: "2025-12-01" is in the future (received 2025-09-30)' },
       { row: 6, recordId: '05555555', field: 'creditScore', reason: 'creditScore: 140 is above 100' },
-      { row: 7, recordId: '06666666', field: 'providerId', reason: 'providerId: "nobody" is not a CQC id such as 1-125856395' },
+      { row: 7, recordId: '06666666', field: 'providerId', reason: 'providerId: "nobody" is not a CQC id such as 1-125856395 (or an NHS ODS code such as RX3LD)' },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // Episodes, their transactional outbox and the append-only disclosure audit trail in the single table.
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { type EscalationDecision, EscalationMessage, Episode } from '../../domain/escalation.js';
 import type { Subject } from '../../domain/model.js';
 import type { Disclosure, EscalationStore, OutboxEntry } from '../../ports/escalations.js';

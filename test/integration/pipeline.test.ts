@@ -1,0 +1,104 @@
+// The main job end to end on DynamoDB Local and fauxqs, with every file landed twice: the second pass must
+// store and send nothing new. Personal-data markers in the generated inputs must reach no output file, no
+// SNS message and no log line.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type PipelineResult, runLocalPipeline } from '../../cli/local/pipeline.js';
+import { PERSONAL_DATA_MARKER } from '../../cli/sample/generate.js';
+
+describe('the local pipeline on real engines', () => {
+  let outDir: string;
+  let result: PipelineResult;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'care-market-'));
+    // Capture everything the handlers log, at the most verbose level, to prove no personal data is in it.
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    const write = process.stdout.write.bind(process.stdout);
+    const writeErr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      result = await runLocalPipeline({ asOf: DEFAULTS.asOf, seed: DEFAULTS.seed, outDir, replay: true, progress: (line) => logged.push(line) });
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeErr;
+      process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('writes a score for every location of the bundled register sample', async () => {
+    // Prepare
+    const register = parse(await readFile(DEFAULTS.registerFile), { columns: true }) as Record<string, string>[];
+
+    // Act
+    const scores = parse(await readFile(join(outDir, 'scores.csv')), { columns: true }) as Record<string, string>[];
+
+    // Assess
+    const scoredLocations = new Set(scores.filter((row) => row.subject_type === 'location').map((row) => row.subject_id));
+    const quarantined = new Set(result.quarantine.map((q) => q.recordId));
+    for (const row of register) {
+      const id = row['Location ID']!;
+      expect(scoredLocations.has(id) || quarantined.has(id), `location ${id}`).toBe(true);
+    }
+    expect(scoredLocations.size + quarantined.size).toBe(register.length);
+    expect(await readdir(outDir)).toEqual(expect.arrayContaining(['scores.csv', 'heatmap.json', 'heatmap.html', 'escalations.jsonl', 'quarantine.jsonl']));
+  });
+
+  it('stores and sends nothing new when every input is fed a second time', () => {
+    // Assess
+    expect(result.ingested.signalsStored).toBeGreaterThan(1000);
+    expect(result.replayed).toEqual({ signalsStored: 0, decisions: 0, messagesPublished: 0 });
+    expect(result.duplicatesDropped).toBe(0);
+  });
+
+  it('delivers each escalation only to the queue of the recipient it names', () => {
+    // Assess
+    expect(result.delivered.length).toBeGreaterThan(0);
+    for (const { queueRecipient, message } of result.delivered) expect(message.recipient.id).toBe(queueRecipient);
+  });
+
+  it('reaches every host council of every Red provider', () => {
+    // Prepare
+    const reached = new Map<string, Set<string>>();
+    for (const { message } of result.delivered) {
+      const recipients = reached.get(message.subject.id) ?? new Set<string>();
+      recipients.add(message.recipient.id);
+      reached.set(message.subject.id, recipients);
+    }
+
+    // Assess
+    const red = result.assessments.providers.filter((p) => p.band === 'Red');
+    expect(red.length).toBeGreaterThan(0);
+    for (const provider of red) for (const gss of provider.councils) expect(reached.get(provider.subject.id)?.has(gss), `${provider.subject.id} to ${gss}`).toBe(true);
+  });
+
+  it('keeps personal-data markers out of every output file, every message and every log line', async () => {
+    // Prepare
+    const files = await Promise.all((await readdir(outDir)).map((name) => readFile(join(outDir, name), 'utf8')));
+
+    // Assess
+    expect(logged.some((line) => line.includes('"level":"DEBUG"') || line.includes('"level":"INFO"'))).toBe(true);
+    for (const text of [...files, JSON.stringify(result.delivered), ...logged]) expect(text).not.toContain(PERSONAL_DATA_MARKER);
+  });
+
+  it('records a disclosure in the audit trail for every message delivered about the audited provider', () => {
+    // Assess
+    expect(result.audit).not.toBeNull();
+    const delivered = result.delivered.filter((d) => d.message.subject.id === result.audit!.subjectId).map((d) => d.message.idempotencyKey).sort();
+    expect(result.audit!.disclosures.map((d) => d.idempotencyKey).sort()).toEqual(delivered);
+  });
+
+  it('builds heat map cells for all 153 councils, 9 ADASS regions and England', () => {
+    // Assess
+    expect(result.heatMapCells).toBe(153 + 9 + 1);
+  });
+});
