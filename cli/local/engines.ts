@@ -11,6 +11,8 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 export interface LocalEngines {
   dynamoEndpoint: string;
+  /** The DynamoDB Local JVM's process id, so a caller can check it is gone after stop(). */
+  dynamoPid: number | undefined;
   messagingEndpoint: string;
   stop(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export async function startLocalEngines(): Promise<LocalEngines> {
     ]);
     return {
       dynamoEndpoint,
+      dynamoPid: dynamo.pid,
       messagingEndpoint: messaging.address,
       async stop() {
         await Promise.all([stopChild(dynamo), messaging.stop()]);

@@ -85,7 +85,11 @@ function tierFor(assessment: RiskAssessment, protocol: Protocol): Tier {
 export function recipientsFor(assessment: RiskAssessment, tier: Tier, market: MarketContext): Recipient[] {
   const recipients = new Map<string, Recipient>();
   for (const gss of assessment.councils) recipients.set(gss, { id: gss, kind: 'host-council', name: councilByGss(gss)?.name ?? gss });
-  const locations = assessment.subject.type === 'provider' ? (market.locationsByProvider.get(assessment.subject.id) ?? []) : [];
+  const providerIds =
+    assessment.subject.type === 'group'
+      ? [...market.providers.values()].filter((p) => p.groupId === assessment.subject.id).map((p) => p.providerId)
+      : [assessment.subject.id];
+  const locations = providerIds.flatMap((id) => market.locationsByProvider.get(id) ?? []);
   for (const location of locations) {
     for (const gss of market.placingCouncils.get(location.locationId) ?? []) {
       if (!recipients.has(gss)) recipients.set(gss, { id: gss, kind: 'placing-council', name: councilByGss(gss)?.name ?? gss });

@@ -286,6 +286,8 @@ export const RiskAssessment = z.object({
   councils: z.array(GssCode),
   regions: z.array(AdassRegion),
   beds: z.int().check(z.nonnegative()),
+  /** Care home beds in each council: what impact (a share of a council's beds) is judged on. */
+  bedsByCouncil: z.record(z.string(), z.int().check(z.nonnegative())),
   /** Set on providers and groups with locations in more than one council: a failure is a regional event. */
   sharedAcrossCouncils: z.boolean(),
 });

@@ -53,7 +53,9 @@ export function rollUp(input: RollUpInput): RiskAssessment {
     .sort();
 
   const likelihood = likelihoodOf(families);
-  const impact = rolledUpImpact(members, baseline, model);
+  const bedsByCouncil: Record<string, number> = {};
+  for (const m of members) for (const [gss, beds] of Object.entries(m.bedsByCouncil)) bedsByCouncil[gss] = (bedsByCouncil[gss] ?? 0) + beds;
+  const impact = rolledUpImpact(members, bedsByCouncil, baseline, model);
   const band = bandOf(likelihood, impact, hardTriggers.length > 0, model);
   const councils = [...new Set(members.flatMap((m) => m.councils))].sort();
   return {
@@ -74,6 +76,7 @@ export function rollUp(input: RollUpInput): RiskAssessment {
     councils,
     regions: [...new Set(members.flatMap((m) => m.regions))].sort(),
     beds: members.reduce((sum, m) => sum + m.beds, 0),
+    bedsByCouncil,
     sharedAcrossCouncils: councils.length > 1,
   };
 }
@@ -103,11 +106,10 @@ function mergeFactors(members: readonly RiskAssessment[], share: (m: RiskAssessm
   return sortFactors(named.filter((f) => f.points > 0)).slice(0, MAX_FACTORS);
 }
 
-function rolledUpImpact(members: readonly RiskAssessment[], baseline: MarketBaseline, model: RiskModelConfig): ImpactTier {
+/** High if any member is, or if together they hold a large share of any one council's care home beds. */
+function rolledUpImpact(members: readonly RiskAssessment[], bedsByCouncil: Record<string, number>, baseline: MarketBaseline, model: RiskModelConfig): ImpactTier {
   if (members.some((m) => m.impact === 'High')) return 'High';
-  const bedsByCouncil = new Map<string, number>();
-  for (const m of members) if (m.councils.length === 1) bedsByCouncil.set(m.councils[0]!, (bedsByCouncil.get(m.councils[0]!) ?? 0) + m.beds);
-  const largestShare = Math.max(0, ...[...bedsByCouncil].map(([gss, beds]) => beds / (baseline.councilBeds[gss] || Infinity)));
+  const largestShare = Math.max(0, ...Object.entries(bedsByCouncil).map(([gss, beds]) => beds / (baseline.councilBeds[gss] || Infinity)));
   if (largestShare >= model.impact.highCouncilBedShare) return 'High';
   if (members.some((m) => m.impact === 'Medium') || largestShare >= model.impact.mediumCouncilBedShare) return 'Medium';
   return 'Low';

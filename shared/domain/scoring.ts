@@ -102,7 +102,8 @@ function qualityFamily(signals: Signal[], ctx: Context): FamilyDraft {
     }
     if (current.facts.publishedOn !== null) {
       const age = monthsBetween(current.facts.publishedOn, ctx.asOf);
-      if (age > quality.staleRatingMonths) {
+      // "Older than N months" by date, so 30 months and a fortnight is older than 30 months.
+      if (current.facts.publishedOn < addMonths(ctx.asOf, -quality.staleRatingMonths)) {
         d.stale = true;
         d.freshness = ctx.model.staleness.staleFamilyConfidence;
         ctx.flags.push(`Rating is ${age} months old (published ${current.facts.publishedOn})`);
@@ -176,7 +177,8 @@ function safeguardingFamily(location: Location, signals: Signal[], ctx: Context)
   // EWMA on monthly counts over two years against the regional expectation (Poisson: sigma = sqrt(mean)).
   const months = 24;
   const monthly = Array.from({ length: months }, (_, i) => monthOf(addMonths(ctx.asOf, i - months + 1)));
-  const counts = monthly.map((m) => concerns.filter((s) => monthOf(s.describedOn) === m).length);
+  // Counted as the baseline counts them (a concern plus its s.42 enquiry), so series and target share units.
+  const counts = monthly.map((m) => concerns.filter((s) => monthOf(s.describedOn) === m).reduce((sum, s) => sum + 1 + (s.facts.section42Enquiry ? 1 : 0), 0));
   const target = expected / config.windowMonths;
   const trend = ewmaRise(counts, target, Math.sqrt(Math.max(target, 0.05)), config.ewma);
   if (trend.signalled && recent.length >= config.minimumConcerns) {
@@ -412,6 +414,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     councils: [location.councilGss],
     regions: [location.region],
     beds: location.beds,
+    bedsByCouncil: { [location.councilGss]: location.beds },
     sharedAcrossCouncils: false,
   };
 }

@@ -243,7 +243,7 @@ describe('parseCqcRegister on the real sample', () => {
     });
   });
 
-  it('parses 15,000 rows well within a second', () => {
+  it('parses a national-size register of 15,000 rows (its speed is measured by npm run bench)', () => {
     // Prepare
     const [header = [], ...rows] = parse(realSample);
     const copies = 30;
@@ -256,20 +256,12 @@ describe('parseCqcRegister on the real sample', () => {
     const text = [quoteCsv(header), ...bigRows].join('\r\n');
 
     // Act
-    // Best of three after a warm-up run, so that a busy test machine does not fail the bound.
-    const timings: number[] = [];
-    let batch = parseCqcRegister(text, context);
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      const started = performance.now();
-      batch = parseCqcRegister(text, context);
-      timings.push(performance.now() - started);
-    }
+    const batch = parseCqcRegister(text, context);
 
     // Assess
     expect(bigRows).toHaveLength(15_000);
     expect(batch.locations).toHaveLength(15_000);
     expect(batch.quarantine).toEqual([]);
-    expect(Math.min(...timings)).toBeLessThan(1000);
   });
 });
 

@@ -53,6 +53,7 @@ function heatMap(): HeatMap {
     councils: [LEEDS],
     regions: ['Yorkshire and Humber'],
     beds: 40,
+    bedsByCouncil: {},
     sharedAcrossCouncils: false,
   };
   return buildHeatMap({

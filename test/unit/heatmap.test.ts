@@ -77,6 +77,7 @@ function assessment(type: 'location' | 'provider', id: string, band: Band): Risk
     councils: [],
     regions: [],
     beds: 0,
+    bedsByCouncil: {},
     sharedAcrossCouncils: false,
   };
 }
@@ -319,7 +320,7 @@ describe('buildHeatMap', () => {
     expect(england.staleReturns).toEqual(share(2, 5));
   });
 
-  it('builds 15,000 locations well within a second', () => {
+  it('aggregates a national-size market of 15,000 locations (its speed is measured by npm run bench)', () => {
     // Prepare
     const locations = Array.from({ length: 15_000 }, (_, i) => {
       const council = COUNCILS[i % COUNCILS.length]!;
@@ -340,13 +341,11 @@ describe('buildHeatMap', () => {
     );
 
     // Act
-    const started = performance.now();
     const heatMap = buildHeatMap({ asOf: AS_OF, modelVersion: 'test-1', locations, facts: manyFacts, locationAssessments, providerAssessments });
-    const elapsed = performance.now() - started;
 
     // Assess
     expect(cellFor(heatMap, ENGLAND_CODE).locations).toBe(15_000);
-    expect(elapsed).toBeLessThan(500);
+    expect(heatMap.cells).toHaveLength(153 + 9 + 1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { addMonths, monthOf } from '../../shared/domain/dates.js';
 import { type Family, type FamilyResult, IsoDate, type RiskAssessment, RiskAssessment as RiskAssessmentSchema, type Signal, Source } from '../../shared/domain/model.js';
 import { bandOf, HARD_TRIGGERS, likelihoodOf } from '../../shared/domain/scoring.js';
@@ -162,6 +162,37 @@ describe('scoreLocation: quality family', () => {
     // Assess
     expect(familyScore(result, 'quality')).toBe(10);
     expect(indicators(result, 'quality')).toEqual(['Overall rating Good']);
+  });
+});
+
+describe('scoreLocation: rating age', () => {
+  it.each([
+    ['2023-04-15', false], // exactly 30 months before asOf
+    ['2023-03-15', true], // 31 months
+  ])('treats a Requires improvement rating published on %s as over 30 months old: %s', (publishedOn, stale) => {
+    // Prepare
+    const signals = [rating('Requires improvement', { describedOn: publishedOn, publishedOn })];
+
+    // Act
+    const result = score({ signals });
+
+    // Assess
+    expect(result.families.find((f) => f.family === 'quality')?.stale).toBe(stale);
+    expect(familyScore(result, 'quality')).toBe(stale ? 75 : 60);
+    expect(result.flags.some((f) => f.startsWith('Rating is'))).toBe(stale);
+  });
+
+  it('treats a rating published 30 months and 14 days ago as over 30 months old', () => {
+    // Prepare: published 1 April 2023, as of 15 October 2025
+    const signals = [rating('Requires improvement', { describedOn: '2023-04-01', publishedOn: '2023-04-01' })];
+
+    // Act
+    const result = score({ signals });
+
+    // Assess: stale, with the 15 points for Requires improvement over 30 months
+    expect(result.families.find((f) => f.family === 'quality')?.stale).toBe(true);
+    expect(indicators(result, 'quality')).toContain('Requires improvement for over 30 months');
+    expect(familyScore(result, 'quality')).toBe(75);
   });
 });
 

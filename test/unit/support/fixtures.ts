@@ -190,7 +190,7 @@ export function score(input: Partial<LocationScoringInput> = {}): RiskAssessment
 
 /** A hand-made provider assessment: Red, local (one council, one region, few beds, Low impact). */
 export function assessment(overrides: Partial<RiskAssessment> = {}): RiskAssessment {
-  return {
+  const made: RiskAssessment = {
     subject: { type: 'provider', id: PROVIDER_ID },
     name: 'Acme Care Ltd',
     asOf: AS_OF,
@@ -208,9 +208,12 @@ export function assessment(overrides: Partial<RiskAssessment> = {}): RiskAssessm
     councils: [LEEDS],
     regions: ['Yorkshire and Humber'],
     beds: 40,
+    bedsByCouncil: {},
     sharedAcrossCouncils: false,
     ...overrides,
   };
+  // Unless a test says otherwise, all the beds sit in the first council.
+  return { ...made, bedsByCouncil: overrides.bedsByCouncil ?? { [made.councils[0]!]: made.beds } };
 }
 
 /** What the escalation step knows about the market: the provider's locations and who places at them. */
