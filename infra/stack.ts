@@ -2,6 +2,7 @@
 //   landed source files -> landing queue -> ingest -> signal table
 //   daily: score (02:00) -> heat map (03:00) -> escalate (03:30) -> SNS topic per tier -> subscriber queues
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { AccessLogBucket } from './constructs/buckets.js';
@@ -45,6 +46,15 @@ export class CareMarketStack extends Stack {
     this.landing.addConsumer(ingest.function);
 
     this.signals.bind(score.function);
+    // Each newly stored signal rescores only its location, provider and group; the schedule scores the market.
+    this.signals.addStreamConsumer(score.function, {
+      filters: [
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('SIGNAL#') } } },
+        }),
+      ],
+    });
 
     this.signals.bind(heatmap.function, 'read');
     this.heatMaps.bind(heatmap.function);

@@ -1,25 +1,50 @@
-// Scoring Lambda, run by EventBridge Scheduler (and by a replay with a past as-of date).
+// Scoring Lambda. EventBridge Scheduler runs it daily over the whole market (`{ "asOf": ... }`, or a past
+// date to re-score); the table's stream runs it on newly stored signals, rescoring only what they touch.
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import * as z from 'zod/mini';
 import { dynamoClient, requiredEnv } from '../../shared/adapters/aws-clients.js';
-import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { DynamoStores, signalFromItem } from '../../shared/adapters/dynamodb/stores.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { asOfDate, ScheduledEvent } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
-import { scoreAll } from './score.js';
+import { scoreAffected, scoreAll } from './score.js';
+
+const SignalStreamEvent = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      dynamodb: z.object({ NewImage: z.optional(z.record(z.string(), z.unknown())) }),
+    }),
+  ),
+});
+const ScoreEvent = z.union([SignalStreamEvent, ScheduledEvent]);
+type ScoreEvent = z.infer<typeof ScoreEvent>;
 
 const logger = new Logger({ serviceName: 'score' });
 const stores = new DynamoStores(dynamoClient(), requiredEnv('TABLE_NAME'));
+const ports = { reference: stores, signals: stores, assessments: stores, baselines: stores, quarantine: stores };
+const model = () => riskModel(process.env.MODEL_VERSION || undefined);
 
-async function score(event: ScheduledEvent) {
-  const report = await scoreAll(
-    { reference: stores, signals: stores, assessments: stores, baselines: stores },
-    asOfDate(event),
-    riskModel(process.env.MODEL_VERSION || undefined),
-  );
-  logger.info('scored', { ...report });
+async function score(event: ScoreEvent) {
+  if ('Records' in event) {
+    // Only newly inserted signal items matter; the stream also carries assessments and episodes.
+    const signals = event.Records.flatMap((record) => {
+      if (record.eventName !== 'INSERT' || !record.dynamodb.NewImage) return [];
+      const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
+      return typeof item.SK === 'string' && item.SK.startsWith('SIGNAL#') ? [signalFromItem(item)] : [];
+    });
+    if (signals.length === 0) return { computed: 0 };
+    const report = await scoreAffected(ports, signals, asOfDate({}), model());
+    logger.info('rescored what new signals touch', { signals: signals.length, computed: report.computed, rejected: report.rejected });
+    return { asOf: report.asOf, computed: report.computed, rejected: report.rejected };
+  }
+  const report = await scoreAll(ports, asOfDate(event), model());
+  logger.info('scored the market', { ...report });
   return report;
 }
 
-export const handler = middy<ScheduledEvent>().use(injectLambdaContext(logger)).use(parseEvent(ScheduledEvent)).handler(score);
+export const handler = middy<ScoreEvent>().use(injectLambdaContext(logger)).use(parseEvent(ScoreEvent)).handler(score);

@@ -98,8 +98,8 @@ export class SignalTable extends Construct {
 
   /**
    * Run a function on the table's change stream (NEW_AND_OLD_IMAGES): partial batch responses, bisect on
-   * error, and failed batches' metadata to a dedicated dead-letter queue. Not wired by the stack yet: the
-   * escalate function will be attached here once it reacts to assessments as they are written.
+   * error, and failed batches' metadata to a dedicated dead-letter queue. The stack attaches the score
+   * function to new signals.
    */
   addStreamConsumer(fn: lambda.Function, options: StreamConsumerOptions = {}): DynamoEventSource {
     this.streamFailures ??= new DeadLetterQueue(this, 'StreamFailures', {

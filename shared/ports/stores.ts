@@ -32,12 +32,19 @@ export interface ReferenceStore {
   listLocations(): Promise<Location[]>;
   listProviders(): Promise<Provider[]>;
   listGroups(): Promise<Group[]>;
+  getLocation(locationId: string): Promise<Location | undefined>;
+  getProvider(providerId: string): Promise<Provider | undefined>;
+  getGroup(groupId: string): Promise<Group | undefined>;
+  locationsOfProvider(providerId: string): Promise<Location[]>;
+  providersOfGroup(groupId: string): Promise<Provider[]>;
 }
 
 export interface AssessmentStore {
   /** Stores assessments keyed by subject, as-of date and model version: rescoring the same day is idempotent. */
   putAssessments(assessments: readonly RiskAssessment[]): Promise<WriteCount>;
   assessmentsAsOf(asOf: IsoDate, type: SubjectType): Promise<RiskAssessment[]>;
+  /** A subject's most recent assessment on or before the date under one model version. */
+  latestAssessment(subject: Subject, asOf: IsoDate, modelVersion: string): Promise<RiskAssessment | undefined>;
 }
 
 export interface QuarantineStore {
@@ -56,4 +63,6 @@ export interface BaselineStore {
   /** Baselines are immutable once written: a version names exactly one set of figures. */
   putBaseline(baseline: MarketBaseline): Promise<void>;
   getBaseline(version: string): Promise<MarketBaseline | undefined>;
+  /** The newest baseline computed on or before the date. */
+  latestBaseline(asOf: IsoDate): Promise<MarketBaseline | undefined>;
 }

@@ -276,11 +276,22 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       };
 
       // Act
-      const mappings = tpl().findResources('AWS::Lambda::EventSourceMapping');
+      const mappings = Object.values(tpl().findResources('AWS::Lambda::EventSourceMapping'));
 
       // Assess
-      expect(Object.keys(mappings)).toHaveLength(1);
+      expect(mappings.filter((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify(mapping.FunctionName))).toHaveLength(1);
       tpl().hasResourceProperties('AWS::Lambda::EventSourceMapping', mapping);
+    });
+
+    it('rescores from the table stream on newly inserted signals only', () => {
+      // Assess
+      tpl().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.signals.table), 'StreamArn'] },
+        FunctionName: { Ref: logicalId(stack.functions.score.function) },
+        FilterCriteria: {
+          Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'SIGNAL#' }] } } } }) }],
+        },
+      });
     });
 
     it('queues ObjectCreated events for every source prefix, with a DLQ and a visibility timeout above ingest’s', () => {
@@ -468,7 +479,7 @@ describe('cdk-nag wiring', () => {
   });
 });
 
-describe('construct methods not wired by the stack', () => {
+describe('construct methods', () => {
   it('SignalTable.addStreamConsumer attaches a function to the stream with partial failures and an on-failure DLQ', () => {
     // Prepare
     const app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-stream-') });

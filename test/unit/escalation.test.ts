@@ -4,7 +4,7 @@ import { addWorkingDays, decideEscalation, type EscalationMessage, EscalationMes
 import type { Factor, RiskAssessment } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
-import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, MANCHESTER, marketContext, provider, PROVIDER_ID } from './support/fixtures.js';
+import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, MANCHESTER, marketContext, provider, PROVIDER_ID } from '../support/fixtures.js';
 
 const YORKSHIRE = 'Yorkshire and Humber' as const;
 const ADASS_YORKSHIRE = 'adass-yorkshire-and-humber';

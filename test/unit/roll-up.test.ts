@@ -20,7 +20,7 @@ import {
   provider,
   rating,
   score,
-} from './support/fixtures.js';
+} from '../support/fixtures.js';
 
 const P1 = '1-900000001';
 const P2 = '1-900000002';

@@ -18,7 +18,7 @@ import {
   rating,
   registration,
   score,
-} from './support/fixtures.js';
+} from '../support/fixtures.js';
 
 const familyScore = (assessment: RiskAssessment, family: Family): number | null | undefined =>
   assessment.families.find((f) => f.family === family)?.score;

@@ -22,8 +22,8 @@ import type {
   SignalStore,
   WriteCount,
 } from '../../ports/stores.js';
-import { GSI1, keys } from './table.js';
-import { batchPut, putOnce, queryAll } from './writes.js';
+import { GSI1, GSI2, keys } from './table.js';
+import { batchPut, putOnce, queryAll, queryFirst } from './writes.js';
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
@@ -37,6 +37,9 @@ function fromItem<T>(schema: Schema<T>, item: Record<string, unknown>): T {
   const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, expiresAt, ...body } = item;
   return schema.parse(body);
 }
+
+/** A signal from its stored item (or a stream image of it). */
+export const signalFromItem = (item: Record<string, unknown>): Signal => fromItem(Signal, item);
 
 export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStore, QuarantineStore, PlacementStore, BaselineStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -102,6 +105,57 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
 
   listGroups(): Promise<Group[]> {
     return this.listCollection('group', Group);
+  }
+
+  getLocation(locationId: string): Promise<Location | undefined> {
+    return this.getProfile('location', locationId, Location);
+  }
+
+  getProvider(providerId: string): Promise<Provider | undefined> {
+    return this.getProfile('provider', providerId, Provider);
+  }
+
+  getGroup(groupId: string): Promise<Group | undefined> {
+    return this.getProfile('group', groupId, Group);
+  }
+
+  locationsOfProvider(providerId: string): Promise<Location[]> {
+    return this.members(keys.subject('provider', providerId), 'LOCATION#', Location);
+  }
+
+  providersOfGroup(groupId: string): Promise<Provider[]> {
+    return this.members(keys.subject('group', groupId), 'PROVIDER#', Provider);
+  }
+
+  async latestAssessment(subject: Subject, asOf: string, modelVersion: string): Promise<RiskAssessment | undefined> {
+    // Newest first; the sort key puts the date before the model version, so skip other versions' items.
+    const item = await queryFirst(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      FilterExpression: 'modelVersion = :version',
+      ExpressionAttributeValues: { ':pk': keys.subject(subject.type, subject.id), ':from': 'ASSESSMENT#', ':to': `ASSESSMENT#${asOf}#~`, ':version': modelVersion },
+      ScanIndexForward: false,
+    });
+    return item ? fromItem(RiskAssessment, item) : undefined;
+  }
+
+  private async getProfile<T>(type: SubjectType, id: string, schema: Schema<T>): Promise<T | undefined> {
+    const item = await queryFirst(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK = :sk',
+      ExpressionAttributeValues: { ':pk': keys.subject(type, id), ':sk': keys.profile },
+    });
+    return item ? fromItem(schema, item) : undefined;
+  }
+
+  private async members<T>(parent: string, prefix: string, schema: Schema<T>): Promise<T[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: GSI2.name,
+      KeyConditionExpression: `${GSI2.pk} = :parent AND begins_with(${GSI2.sk}, :prefix)`,
+      ExpressionAttributeValues: { ':parent': parent, ':prefix': prefix },
+    });
+    return items.map((item) => fromItem(schema, item));
   }
 
   /** Overwrites an assessment with the same subject, date and model version: scoring is deterministic. */
@@ -173,12 +227,23 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
   }
 
   async getBaseline(version: string): Promise<MarketBaseline | undefined> {
-    const items = await queryAll(this.doc, {
+    const item = await queryFirst(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND SK = :sk',
       ExpressionAttributeValues: { ':pk': 'BASELINE', ':sk': version },
     });
-    return items[0] ? fromItem(MarketBaseline, items[0]) : undefined;
+    return item ? fromItem(MarketBaseline, item) : undefined;
+  }
+
+  async latestBaseline(asOf: string): Promise<MarketBaseline | undefined> {
+    const item = await queryFirst(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND SK <= :latest',
+      ExpressionAttributeValues: { ':pk': 'BASELINE', ':latest': `baseline-${asOf}` },
+      ScanIndexForward: false,
+      Limit: 1,
+    });
+    return item ? fromItem(MarketBaseline, item) : undefined;
   }
 
   private async listCollection<T>(type: SubjectType | 'placement', schema: Schema<T>): Promise<T[]> {

@@ -90,3 +90,14 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandI
   } while (ExclusiveStartKey);
   return items;
 }
+
+/** The first item a query yields, paging only as far as needed (a filter can leave early pages empty). */
+export async function queryFirst(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown> | undefined> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    if (page.Items?.[0]) return page.Items[0];
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return undefined;
+}

@@ -1,11 +1,11 @@
 // Small hand-made fixtures for the domain unit tests: a location factory, one signal factory per signal
 // kind, a market baseline factory, and factories for assessments and escalation inputs. Defaults are
 // chosen to be neutral (no points, no hard trigger, Low impact) so each test states only what it varies.
-import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Provider, type RiskAssessment, type Signal, type Subject } from '../../../shared/domain/model.js';
-import type { MarketBaseline } from '../../../shared/domain/baseline.js';
-import type { MarketContext } from '../../../shared/domain/escalation.js';
-import { riskModel } from '../../../shared/domain/risk-model.js';
-import { type LocationScoringInput, scoreLocation } from '../../../shared/domain/scoring.js';
+import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Provider, type RiskAssessment, type Signal, type Subject } from '../../shared/domain/model.js';
+import type { MarketBaseline } from '../../shared/domain/baseline.js';
+import type { MarketContext } from '../../shared/domain/escalation.js';
+import { riskModel } from '../../shared/domain/risk-model.js';
+import { type LocationScoringInput, scoreLocation } from '../../shared/domain/scoring.js';
 
 export const AS_OF = '2025-10-15';
 export const MODEL = riskModel('risk-model-1');
