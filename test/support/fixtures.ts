@@ -3,6 +3,8 @@
 // chosen to be neutral (no points, no hard trigger, Low impact) so each test states only what it varies.
 import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Provider, type RiskAssessment, type Signal, type Subject } from '../../shared/domain/model.js';
 import type { MarketBaseline } from '../../shared/domain/baseline.js';
+import { buildHeatMap, type HeatMap } from '../../shared/domain/heatmap.js';
+import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
 import type { MarketContext } from '../../shared/domain/escalation.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { type LocationScoringInput, scoreLocation } from '../../shared/domain/scoring.js';
@@ -225,4 +227,29 @@ export function marketContext(locations: readonly Location[] = [location()], pla
     providers: new Map(providers.map((p) => [p.providerId, p])),
     placingCouncils: new Map(Object.entries(placingCouncils)),
   };
+}
+
+/** A heat map of one stale, Inadequate 40-bed Leeds nursing home run by a Red provider. */
+export function heatMapOfOneRedHome(): HeatMap {
+  const home = location({ serviceKind: 'nursing-home', beds: 40, sizeBand: 'medium' });
+  const facts: LocationMarketFacts = {
+    locationId: home.locationId,
+    asOf: '2025-10-01',
+    latestReturn: null,
+    monthsSinceLastReturn: null,
+    staleReturn: true,
+    concernsLast12Months: 3,
+    concernsPrevious12Months: 0,
+    section42EnquiriesLast12Months: 1,
+    latestOverallRating: 'Inadequate',
+  };
+  const red = assessment({ asOf: '2025-10-01', likelihood: 80, impact: 'High', modelVersion: 'model-7', bedsByCouncil: {} });
+  return buildHeatMap({
+    asOf: '2025-10-01',
+    modelVersion: 'model-7',
+    locations: [home],
+    facts: new Map([[home.locationId, facts]]),
+    locationAssessments: [{ ...red, subject: { type: 'location', id: home.locationId } }],
+    providerAssessments: [red],
+  });
 }

@@ -1,70 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildHeatMap, ENGLAND_CODE, type HeatMap } from '../../shared/domain/heatmap.js';
+import { ENGLAND_CODE, type HeatMap } from '../../shared/domain/heatmap.js';
 import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
-import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
-import type { Location, RiskAssessment } from '../../shared/domain/model.js';
+import { COUNCILS_HEXMAP } from '../../shared/reference/hexmap.js';
+import { heatMapOfOneRedHome as heatMap, LEEDS } from '../support/fixtures.js';
 
-const HEXJSON: unknown = JSON.parse(
-  readFileSync(new URL('../../shared/reference/councils-hexmap.json', import.meta.url), 'utf8'),
-);
-const LEEDS = 'E08000035';
+const HEXJSON = COUNCILS_HEXMAP;
 const ATTACK = '</script><script>alert(1)</script>';
-
-function heatMap(): HeatMap {
-  const home: Location = {
-    locationId: '1-100000001',
-    providerId: '1-000000001',
-    name: 'A home',
-    councilGss: LEEDS,
-    region: 'Yorkshire and Humber',
-    serviceKind: 'nursing-home',
-    beds: 40,
-    sizeBand: 'medium',
-    specialisms: [],
-    registeredOn: '2015-01-01',
-  };
-  const facts: LocationMarketFacts = {
-    locationId: home.locationId,
-    asOf: '2025-10-01',
-    latestReturn: null,
-    monthsSinceLastReturn: null,
-    staleReturn: true,
-    concernsLast12Months: 3,
-    concernsPrevious12Months: 0,
-    section42EnquiriesLast12Months: 1,
-    latestOverallRating: 'Inadequate',
-  };
-  const red: RiskAssessment = {
-    subject: { type: 'provider', id: home.providerId },
-    name: 'A provider',
-    asOf: '2025-10-01',
-    likelihood: 80,
-    impact: 'High',
-    band: 'Red',
-    monitoringLevel: 'Enhanced',
-    hardTriggers: [],
-    factors: [],
-    families: [],
-    confidence: 1,
-    modelVersion: 'model-7',
-    baselineVersion: 'baseline-1',
-    flags: [],
-    councils: [LEEDS],
-    regions: ['Yorkshire and Humber'],
-    beds: 40,
-    bedsByCouncil: {},
-    sharedAcrossCouncils: false,
-  };
-  return buildHeatMap({
-    asOf: '2025-10-01',
-    modelVersion: 'model-7',
-    locations: [home],
-    facts: new Map([[home.locationId, facts]]),
-    locationAssessments: [{ ...red, subject: { type: 'location', id: home.locationId } }],
-    providerAssessments: [red],
-  });
-}
 
 const count = (text: string, pattern: RegExp): number => text.match(pattern)?.length ?? 0;
 
