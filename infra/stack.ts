@@ -1,11 +1,15 @@
 // The care market early-warning pipeline on AWS:
 //   landed source files -> landing queue -> ingest -> signal table
-//   daily: score (02:00) -> heat map (03:00) -> escalate (03:30) -> SNS topic per tier -> subscriber queues
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+//   daily: score (02:00) -> heat map (03:00) -> escalate (03:30): decision + outbox entry in one transaction
+//   outbox insert (table stream) or 15-minute sweep -> publish -> SNS topic per tier -> subscriber queues
+//   HTTP API (JWT): acknowledge an episode, list the disclosure audit trail
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { adassNetworkId, DEFAULT_PROTOCOL } from '../shared/domain/protocol.js';
 import { AccessLogBucket } from './constructs/buckets.js';
+import { EscalationApi } from './constructs/escalation-api.js';
 import { EscalationSubscriber, EscalationTopics } from './constructs/escalation-topics.js';
 import { HeatMapOutput } from './constructs/heat-map-output.js';
 import { PipelineFunctions } from './constructs/pipeline-functions.js';
@@ -16,7 +20,18 @@ import { SourceLanding } from './constructs/source-landing.js';
 export interface CareMarketStackProps extends StackProps {
   /** Retention of every function's log group. @default three months */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The identity provider whose tokens the escalation API accepts. The defaults are placeholders that
+   * accept no real token: set them to the recipients' user pool before deploying.
+   * @default issuer https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME, audience care-market-recipients
+   */
+  readonly apiAuth?: { readonly jwtIssuer: string; readonly jwtAudience: readonly string[] };
 }
+
+const PLACEHOLDER_API_AUTH = {
+  jwtIssuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME',
+  jwtAudience: ['care-market-recipients'],
+} as const;
 
 export class CareMarketStack extends Stack {
   readonly accessLogs: AccessLogBucket;
@@ -26,8 +41,13 @@ export class CareMarketStack extends Stack {
   readonly escalations: EscalationTopics;
   readonly functions: PipelineFunctions;
   readonly schedules: PipelineSchedules;
-  /** Example subscribers showing the filter pattern; councils subscribe with `recipient` = their GSS code. */
-  readonly subscribers: { readonly northWestAdass: EscalationSubscriber; readonly nationalOversight: EscalationSubscriber };
+  readonly api: EscalationApi;
+  /** Example subscribers, one of each kind of party, each receiving only the messages addressed to it. */
+  readonly subscribers: {
+    readonly manchester: EscalationSubscriber;
+    readonly northWestAdass: EscalationSubscriber;
+    readonly nationalOversight: EscalationSubscriber;
+  };
 
   constructor(scope: Construct, id: string, props: CareMarketStackProps = {}) {
     super(scope, id, props);
@@ -40,7 +60,7 @@ export class CareMarketStack extends Stack {
     this.escalations = new EscalationTopics(this, 'Escalations');
     this.functions = new PipelineFunctions(this, 'Functions', props.logRetention ? { logRetention: props.logRetention } : {});
 
-    const { ingest, score, heatmap, escalate } = this.functions;
+    const { ingest, score, heatmap, escalate, publish, audit, acknowledge } = this.functions;
     this.signals.bind(ingest.function);
     this.landing.bind(ingest.function);
     this.landing.addConsumer(ingest.function);
@@ -60,28 +80,47 @@ export class CareMarketStack extends Stack {
     this.heatMaps.bind(heatmap.function);
 
     this.signals.bind(escalate.function);
+    // escalate() also drains the outbox after deciding; publishing twice only repeats idempotency keys.
     this.escalations.bind(escalate.function);
-    // Later: this.signals.addStreamConsumer(escalate.function, { filters: [...] }) to escalate as assessments land.
+
+    this.signals.bind(publish.function);
+    this.escalations.bind(publish.function);
+    // Each outbox entry, once stored with its decision, is published straight away.
+    this.signals.addStreamConsumer(publish.function, {
+      filters: [
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('OUTBOX') } } },
+        }),
+      ],
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      retryAttempts: 5,
+    });
 
     this.schedules = new PipelineSchedules(this, 'Schedules', {
       score: score.function,
       heatmap: heatmap.function,
       escalate: escalate.function,
+      publish: publish.function,
     });
 
+    this.signals.bind(audit.function, 'read');
+    this.signals.bind(acknowledge.function);
+    const apiAuth = props.apiAuth ?? PLACEHOLDER_API_AUTH;
+    this.api = new EscalationApi(this, 'EscalationApi', {
+      acknowledge: acknowledge.function,
+      audit: audit.function,
+      jwtIssuer: apiAuth.jwtIssuer,
+      jwtAudience: apiAuth.jwtAudience,
+    });
+
+    const subscriber = (id: string, recipientId: string, audience: string) =>
+      new EscalationSubscriber(this, id, { topics: this.escalations, party: EscalationTopics.party(recipientId), audience });
     this.subscribers = {
-      northWestAdass: new EscalationSubscriber(this, 'NorthWestAdass', {
-        topics: this.escalations,
-        tier: 'regional',
-        filter: { region: ['North West'] },
-        audience: 'the North West ADASS network',
-      }),
-      nationalOversight: new EscalationSubscriber(this, 'NationalOversight', {
-        topics: this.escalations,
-        tier: 'national',
-        filter: { band: ['Amber', 'Red'] },
-        audience: 'national market oversight',
-      }),
+      manchester: subscriber('Manchester', 'E08000003', 'Manchester City Council'),
+      northWestAdass: subscriber('NorthWestAdass', adassNetworkId('North West', DEFAULT_PROTOCOL), 'the North West ADASS network'),
+      nationalOversight: subscriber('NationalOversight', DEFAULT_PROTOCOL.parties.nationalOversight.id, 'national market oversight'),
     };
 
     const output = (id: string, value: string, description: string) =>
@@ -89,8 +128,9 @@ export class CareMarketStack extends Stack {
     output('TableName', this.signals.tableName, 'Signal table');
     output('LandingBucketName', this.landing.bucketName, 'Landing bucket for source files (one prefix per source)');
     output('HeatMapBucketName', this.heatMaps.bucketName, 'Heat map output bucket (heatmap/<asOf>.json|.html)');
-    output('LocalTopicArn', this.escalations.local.topicArn, 'Local (council) escalations');
-    output('RegionalTopicArn', this.escalations.regional.topicArn, 'Regional (ADASS network) escalations');
-    output('NationalTopicArn', this.escalations.national.topicArn, 'National (market oversight) escalations');
+    output('LocalTopicArn', this.escalations.local.topicArn, 'Local-tier escalations (each party subscribes with its own filter policy)');
+    output('RegionalTopicArn', this.escalations.regional.topicArn, 'Regional-tier escalations (each party subscribes with its own filter policy)');
+    output('NationalTopicArn', this.escalations.national.topicArn, 'National-tier escalations (each party subscribes with its own filter policy)');
+    output('EscalationApiUrl', this.api.url, 'Escalation API: POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
   }
 }

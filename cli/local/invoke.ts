@@ -1,5 +1,5 @@
 // Invokes a Lambda handler in this process exactly as the Lambda runtime would: an event and a context.
-import type { Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
@@ -45,5 +45,32 @@ export function landedObjectsEvent(bucket: string, objects: readonly { key: stri
         ],
       }),
     })),
+  };
+}
+
+/** The API Gateway HTTP API (payload 2.0) event of an acknowledgement, as its JWT authorizer passes it on. */
+export function acknowledgementRequest(episodeId: string, claims: Record<string, string>, on: string): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const path = `/episodes/${encodeURIComponent(episodeId)}/acknowledgements`;
+  return {
+    version: '2.0',
+    routeKey: 'POST /episodes/{episodeId}/acknowledgements',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    isBase64Encoded: false,
+    pathParameters: { episodeId },
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: 'api.example.gov.uk',
+      domainPrefix: 'api',
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },
+      requestId: 'request-1',
+      routeKey: 'POST /episodes/{episodeId}/acknowledgements',
+      stage: '$default',
+      time: `${on}T10:00:00Z`,
+      timeEpoch: Date.parse(`${on}T10:00:00Z`),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims, scopes: [] } },
+    },
   };
 }

@@ -8,17 +8,18 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { addWorkingDays } from '../../shared/domain/escalation.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
 import type { IsoDate, QuarantineRecord, RiskAssessment } from '../../shared/domain/model.js';
-import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL, partyIds } from '../../shared/domain/protocol.js';
 import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
 import type { Disclosure } from '../../shared/ports/escalations.js';
 import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
 import { generateSample } from '../sample/generate.js';
 import { LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from './engines.js';
-import { invoke, landedObjectsEvent } from './invoke.js';
-import { allRecipientIds, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
+import { acknowledgementRequest, invoke, landedObjectsEvent } from './invoke.js';
+import { provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
 import { type DeliveredMessage, drainQueues } from './queues.js';
 import { writeOutputs } from './outputs.js';
 
@@ -48,6 +49,7 @@ export interface PipelineResult {
   delivered: DeliveredMessage[];
   duplicatesDropped: number;
   audit: { subjectId: string; name: string; disclosures: Disclosure[] } | null;
+  followUp: { on: IsoDate; acknowledged: Acknowledged | null; decisions: number; messagesPublished: number };
   heatMapCells: number;
 }
 
@@ -98,7 +100,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
     const { queues } = await step('created the table, buckets, 3 topics and a subscriber queue per recipient', async () => {
       await provisionTable(dynamo);
       await provisionBuckets(s3);
-      const messaging = await provisionMessaging(sns, sqs, allRecipientIds());
+      const messaging = await provisionMessaging(sns, sqs, partyIds(DEFAULT_PROTOCOL));
       Object.assign(process.env, {
         TOPIC_ARN_LOCAL: messaging.topics.local,
         TOPIC_ARN_REGIONAL: messaging.topics.regional,
@@ -113,6 +115,14 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       score: (await import('../../functions/score/handler.js')).handler as LambdaHandler,
       heatmap: (await import('../../functions/heatmap/handler.js')).handler as LambdaHandler,
       escalate: (await import('../../functions/escalate/handler.js')).handler as LambdaHandler,
+      publish: (await import('../../functions/publish/handler.js')).handler as LambdaHandler,
+      acknowledge: (await import('../../functions/acknowledge/handler.js')).handler as LambdaHandler,
+    };
+    const decideAndPublish = async (on: IsoDate) => {
+      const escalated = (await invoke('escalate', handlers.escalate, { asOf: on } as never)) as { decisions: number; messagesPublished: number };
+      // The publisher Lambda sweeps whatever the escalate run left pending (on AWS it also runs from the stream).
+      const swept = (await invoke('publish', handlers.publish, {} as never)) as { published: number };
+      return { decisions: escalated.decisions, messagesPublished: escalated.messagesPublished + swept.published };
     };
 
     const files = await step('generated the sample (fixed seed) around the real CQC register rows', () => sampleFiles(asOf, options.seed));
@@ -136,8 +146,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       }
       await invoke('score', handlers.score, { asOf } as never);
       await invoke('heatmap', handlers.heatmap, { asOf } as never);
-      const escalated = (await invoke('escalate', handlers.escalate, { asOf } as never)) as { decisions: number; messagesPublished: number };
-      return { signalsStored, signalsAlreadyPresent, quarantined, files: files.length, ...escalated };
+      return { signalsStored, signalsAlreadyPresent, quarantined, files: files.length, ...(await decideAndPublish(asOf)) };
     };
 
     const first = await step(`landed ${files.length} files and ran ingest, score, heat map and escalate`, landAndProcess);
@@ -145,7 +154,22 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
 
     const stores = new DynamoStores(dynamo, LOCAL_RESOURCE_NAMES.table);
     const escalations = new DynamoEscalationStore(dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
-    const { delivered, duplicatesDropped } = await step('read the subscriber queues', () => drainQueues(sqs, queues));
+    const firstDelivery = await step('read the subscriber queues', () => drainQueues(sqs, queues));
+
+    // A week and a half on: one host council acknowledges its message; the daily runs then remind only
+    // the recipients that have not acknowledged once their response target has passed.
+    const followUpOn = addWorkingDays(asOf, FOLLOW_UP_WORKING_DAYS);
+    const followUp = await step(`followed up on ${followUpOn}: an acknowledgement, then scoring and escalation again`, async () => {
+      const acknowledged = await acknowledgeOne(firstDelivery.delivered, handlers.acknowledge, addWorkingDays(asOf, 1));
+      await invoke('score', handlers.score, { asOf: followUpOn } as never);
+      const run = await decideAndPublish(followUpOn);
+      return { on: followUpOn, acknowledged, ...run };
+    });
+    const secondDelivery = await step('read the subscriber queues again', () => drainQueues(sqs, queues));
+    const delivered = [...firstDelivery.delivered, ...secondDelivery.delivered].sort(
+      (a, b) => a.queueRecipient.localeCompare(b.queueRecipient) || a.message.idempotencyKey.localeCompare(b.message.idempotencyKey),
+    );
+    const duplicatesDropped = firstDelivery.duplicatesDropped + secondDelivery.duplicatesDropped;
     const result = await step('read back assessments, quarantine, heat map and audit trail', async () => {
       const [locations, providers, groups, quarantine] = await Promise.all([
         stores.assessmentsAsOf(asOf, 'location'),
@@ -178,6 +202,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       delivered,
       duplicatesDropped,
       audit: result.audit,
+      followUp,
       heatMapCells,
     };
   } finally {
@@ -198,4 +223,28 @@ async function auditTrailOfOne(delivered: readonly DeliveredMessage[], escalatio
   if (!widest) return null;
   const disclosures = (await escalations.disclosuresForSubject(widest[0])).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
   return { subjectId: widest[0], name: widest[1].name, disclosures };
+}
+
+const FOLLOW_UP_WORKING_DAYS = 8;
+
+export interface Acknowledged {
+  episodeId: string;
+  party: string;
+  name: string;
+  status: number;
+}
+
+/**
+ * The host council of the episode that reached the most recipients acknowledges it through the HTTP API's
+ * Lambda, as its commissioner would with a signed-in token.
+ */
+async function acknowledgeOne(delivered: readonly DeliveredMessage[], handler: LambdaHandler, on: IsoDate): Promise<Acknowledged | null> {
+  const reach = new Map<string, number>();
+  for (const { message } of delivered) reach.set(message.episodeId, (reach.get(message.episodeId) ?? 0) + 1);
+  const [episodeId] = [...reach].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+  const host = delivered.find((d) => d.message.episodeId === episodeId && d.message.recipient.kind === 'host-council');
+  if (!episodeId || !host) return null;
+  const claims = { sub: 'local-commissioner', 'custom:role': 'council-commissioner', 'custom:party': host.message.recipient.id };
+  const response = (await invoke('acknowledge', handler, acknowledgementRequest(episodeId, claims, on) as never)) as { statusCode: number };
+  return { episodeId, party: host.message.recipient.id, name: host.message.recipient.name, status: response.statusCode };
 }

@@ -1,5 +1,6 @@
 // Creates, on the local engines, what the CDK stack creates on AWS: the table, the landing and output
-// buckets, one SNS topic per tier, and one subscriber queue per recipient with a filter policy on it.
+// buckets, one SNS topic per tier, and one subscriber queue per recipient, subscribed to every tier with the
+// filter policy the stack gives that party (shared/adapters/sns/subscriptions.ts).
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -7,11 +8,9 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import pMap from 'p-map';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table.js';
 import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
-import { COUNCILS } from '../../shared/domain/councils.js';
-import { ADASS_REGIONS } from '../../shared/domain/model.js';
-import { TIERS } from '../../shared/domain/protocol.js';
+import { filterPolicyFor, partyOf } from '../../shared/adapters/sns/subscriptions.js';
+import { DEFAULT_PROTOCOL, partyIds, TIERS } from '../../shared/domain/protocol.js';
 import { LOCAL_RESOURCE_NAMES } from './engines.js';
-
 
 export interface SubscriberQueue {
   recipientId: string;
@@ -19,13 +18,7 @@ export interface SubscriberQueue {
 }
 
 /** Every party the default protocol can address: each council, each ADASS network, national oversight. */
-export function allRecipientIds(): string[] {
-  return [
-    ...COUNCILS.map((c) => c.gss),
-    ...ADASS_REGIONS.map((r) => `adass-${r.toLowerCase().replace(/\s+/g, '-')}`),
-    'national-market-oversight',
-  ];
-}
+export const allRecipientIds = (): string[] => partyIds(DEFAULT_PROTOCOL);
 
 export async function provisionTable(dynamo: DynamoDBClient): Promise<void> {
   await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_RESOURCE_NAMES.table)));
@@ -44,6 +37,8 @@ export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipie
   const queues = await pMap(
     recipientIds,
     async (recipientId) => {
+      const party = partyOf(recipientId, DEFAULT_PROTOCOL);
+      if (!party) throw new Error(`${recipientId} is no council, ADASS network or national oversight`);
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `escalations-${recipientId}` }));
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
       for (const tier of TIERS) {
@@ -52,7 +47,7 @@ export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipie
             TopicArn: topics[tier],
             Protocol: 'sqs',
             Endpoint: Attributes!.QueueArn!,
-            Attributes: { FilterPolicy: JSON.stringify({ recipient: [recipientId] }), RawMessageDelivery: 'true' },
+            Attributes: { FilterPolicy: JSON.stringify(filterPolicyFor(party)), RawMessageDelivery: 'true' },
           }),
         );
       }

@@ -9,13 +9,27 @@ export interface DeliveredMessage {
   /** The queue it arrived in: the recipient whose filter policy let it through. */
   queueRecipient: string;
   message: EscalationMessage;
+  /** The body exactly as the queue received it, so a check for leaks sees every byte, not only schema fields. */
+  raw: string;
+}
+
+/**
+ * The message SNS would hand a raw SQS subscription. The notifier publishes with MessageStructure=json;
+ * SNS then delivers the document's `sqs` member, or else its `default`, but fauxqs (1.9) delivers the whole
+ * document. Selecting the member here keeps the published bytes identical to what AWS receives.
+ */
+export function sqsBody(received: string): string {
+  const structure = JSON.parse(received) as Record<string, unknown>;
+  const body = structure.sqs ?? structure.default;
+  if (typeof body !== 'string') throw new Error('expected a MessageStructure=json document with a default member');
+  return body;
 }
 
 /** Consecutive empty receives before a queue counts as drained (delivery to queues is asynchronous). */
 const EMPTY_POLLS = 2;
 
-export async function drainQueue(sqs: SQSClient, queue: SubscriberQueue): Promise<EscalationMessage[]> {
-  const received: EscalationMessage[] = [];
+export async function drainQueue(sqs: SQSClient, queue: SubscriberQueue): Promise<Omit<DeliveredMessage, 'queueRecipient'>[]> {
+  const received: Omit<DeliveredMessage, 'queueRecipient'>[] = [];
   for (let empty = 0; empty < EMPTY_POLLS; ) {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
     if (Messages.length === 0) {
@@ -24,7 +38,7 @@ export async function drainQueue(sqs: SQSClient, queue: SubscriberQueue): Promis
       continue;
     }
     empty = 0;
-    for (const m of Messages) received.push(EscalationMessage.parse(JSON.parse(m.Body!)));
+    for (const { Body = '' } of Messages) received.push({ message: EscalationMessage.parse(JSON.parse(sqsBody(Body))), raw: Body });
     await sqs.send(
       new DeleteMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
     );
@@ -36,15 +50,15 @@ export async function drainQueues(sqs: SQSClient, queues: readonly SubscriberQue
   const perQueue = await pMap(queues, (queue) => drainQueue(sqs, queue), { concurrency: 8 });
   const delivered: DeliveredMessage[] = [];
   let duplicatesDropped = 0;
-  perQueue.forEach((messages, index) => {
+  perQueue.forEach((received, index) => {
     const seen = new Set<string>();
-    for (const message of messages) {
+    for (const { message, raw } of received) {
       if (seen.has(message.idempotencyKey)) {
         duplicatesDropped += 1;
         continue;
       }
       seen.add(message.idempotencyKey);
-      delivered.push({ queueRecipient: queues[index]!.recipientId, message });
+      delivered.push({ queueRecipient: queues[index]!.recipientId, message, raw });
     }
   });
   delivered.sort((a, b) => a.queueRecipient.localeCompare(b.queueRecipient) || a.message.idempotencyKey.localeCompare(b.message.idempotencyKey));

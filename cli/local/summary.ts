@@ -40,6 +40,14 @@ export function summarise(result: PipelineResult): string[] {
     byRecipient.set(`${message.recipient.name} (${queueRecipient})`, entries);
   }
   lines.push(`  by tier: ${['local', 'regional', 'national'].map((t) => `${t} ${byTier.get(t) ?? 0}`).join(', ')}`);
+  const byKind = new Map<string, number>();
+  for (const { message } of delivered) byKind.set(message.changeKind, (byKind.get(message.changeKind) ?? 0) + 1);
+  lines.push(`  by kind: ${[...byKind].sort((a, b) => a[0].localeCompare(b[0])).map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  const { followUp } = result;
+  const ack = followUp.acknowledged;
+  lines.push(
+    `  follow-up on ${followUp.on}: ${ack ? `${ack.name} (${ack.party}) acknowledged ${ack.episodeId} (HTTP ${ack.status}); ` : ''}${followUp.decisions} decisions, ${followUp.messagesPublished} messages (reminders go only to recipients that had not acknowledged)`,
+  );
   lines.push('  by recipient:');
   for (const [recipient, entries] of [...byRecipient].sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push(`    ${recipient}: ${entries.map((e) => `${e.count} ${e.tier}`).join(', ')}`);
@@ -47,7 +55,7 @@ export function summarise(result: PipelineResult): string[] {
   if (result.audit) {
     lines.push('', `Audit trail for ${result.audit.name} (${result.audit.subjectId}): ${result.audit.disclosures.length} disclosures`);
     for (const d of result.audit.disclosures.slice(0, 12)) {
-      lines.push(`  ${d.disclosedOn} ${d.tier.padEnd(8)} to ${d.recipientId.padEnd(26)} fields: ${d.fieldClasses.join(', ')} (${d.protocolVersion})`);
+      lines.push(`  ${d.disclosedOn} ${d.changeKind.padEnd(10)} ${d.tier.padEnd(8)} to ${d.recipientId.padEnd(26)} fields: ${d.fieldClasses.join(', ')} (${d.protocolVersion})`);
     }
     if (result.audit.disclosures.length > 12) lines.push(`  ... and ${result.audit.disclosures.length - 12} more`);
   }

@@ -3,9 +3,7 @@
 // They are built around the real CQC register rows passed in, so every signal points at a real service.
 // The same seed and inputs give byte-identical files. This module must not know how risk is scored: the
 // story in the data (which providers are in trouble) comes only from the parameters below.
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { Dice } from './dice.js';
 import { councilByGss, councilsInRegion } from '../../shared/domain/councils.js';
 import { isCareHome } from '../../shared/domain/model.js';
 import { addDays, addMonths, daysBetween, monthOf } from '../../shared/domain/dates.js';
@@ -120,62 +118,6 @@ export const SAMPLE_PARAMETERS = {
 
 const P = SAMPLE_PARAMETERS;
 
-// FNV-1a: each entity gets its own random stream, so adding a service to the register leaves the others' data alone.
-function hash32(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return hash | 0;
-}
-
-/** A seeded random stream. Only arithmetic (no Math.log or Math.cos), so results are identical on any platform. */
-class Dice {
-  private readonly rng: ReturnType<typeof xoroshiro128plus>;
-
-  constructor(seed: number, key: string) {
-    this.rng = xoroshiro128plus(hash32(`${seed}|${key}`));
-  }
-
-  float(): number {
-    return uniformFloat64(this.rng);
-  }
-
-  between(min: number, max: number): number {
-    return min + (max - min) * this.float();
-  }
-
-  int(min: number, max: number): number {
-    return uniformInt(this.rng, min, max);
-  }
-
-  chance(probability: number): boolean {
-    return this.float() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)] as T;
-  }
-
-  /** Approximately normal (the sum of four uniforms), bounded at about 3.5 standard deviations. */
-  normal(mean: number, sd: number): number {
-    const sum = this.float() + this.float() + this.float() + this.float();
-    return mean + (sum - 2) * Math.sqrt(3) * sd;
-  }
-
-  weighted<T extends string>(weights: Readonly<Record<T, number>>): T {
-    const entries = Object.entries(weights) as [T, number][];
-    let left = this.float() * entries.reduce((total, [, weight]) => total + weight, 0);
-    for (const [value, weight] of entries) {
-      left -= weight;
-      if (left < 0) return value;
-    }
-    return entries[entries.length - 1]![0];
-  }
-
-  date(from: IsoDate, to: IsoDate): IsoDate {
-    return addDays(from, this.int(0, Math.max(0, daysBetween(from, to))));
-  }
-}
-
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -191,7 +133,7 @@ function drawIds(
   weightOf: (id: string) => number = () => 1,
 ): string[] {
   return ids
-    .map((id) => ({ id, clock: (1 - new Dice(seed, `${purpose}:${id}`).float()) / weightOf(id) }))
+    .map((id) => ({ id, clock: (1 - Dice.forKey(seed, `${purpose}:${id}`).float()) / weightOf(id) }))
     .sort((a, b) => a.clock - b.clock || byText(a.id, b.id))
     .slice(0, count)
     .map(({ id }) => id);
@@ -286,7 +228,7 @@ function capacitySnapshots(asOf: IsoDate): IsoDate[] {
 }
 
 function homeMonths(home: Location, stressed: boolean, snapshots: readonly IsoDate[], seed: number): HomeMonth[] {
-  const dice = new Dice(seed, `occupancy:${home.locationId}`);
+  const dice = Dice.forKey(seed, `occupancy:${home.locationId}`);
   const last = snapshots.length - 1;
   let occupancyAt: (i: number) => number;
   let vacancyRateAt: (i: number) => number;
@@ -320,7 +262,7 @@ function homeMonths(home: Location, stressed: boolean, snapshots: readonly IsoDa
 }
 
 function placementsFor(home: Location, usedBeds: number, seed: number): { councilGss: string; residents: number }[] {
-  const dice = new Dice(seed, `placements:${home.locationId}`);
+  const dice = Dice.forKey(seed, `placements:${home.locationId}`);
   const funded = Math.max(1, Math.round(usedBeds * dice.between(P.councilFundedShare.min, P.councilFundedShare.max)));
   const others = councilsInRegion(home.region)
     .map((council) => council.gss)
@@ -345,7 +287,7 @@ function tellStory({ seed, asOf, locations, providers }: SampleOptions): Story {
   const insolventCount = Math.min(withCompany.length, Math.max(1, Math.round(byProvider.size * P.insolventShare)));
   const insolventSince = new Map(
     drawIds(withCompany.sort(byText), insolventCount, seed, 'insolvent').map((id) => {
-      const since = new Dice(seed, `insolvent:${id}`).date(addDays(asOf, -90), addDays(asOf, -14));
+      const since = Dice.forKey(seed, `insolvent:${id}`).date(addDays(asOf, -90), addDays(asOf, -14));
       return [id, since];
     }),
   );
@@ -361,7 +303,7 @@ function tellStory({ seed, asOf, locations, providers }: SampleOptions): Story {
   const staleIds = drawIds(homes.map((home) => home.locationId), staleCount, seed, 'stale', (id) => (stressedHomes.has(id) ? 3 : 1));
   const missedMonths = new Map(
     staleIds.map((id, i) => {
-      const dice = new Dice(seed, `stale:${id}`);
+      const dice = Dice.forKey(seed, `stale:${id}`);
       return [id, i < longStaleCount ? dice.int(3, 5) : dice.int(1, 2)];
     }),
   );
@@ -394,7 +336,7 @@ const CAPACITY_HEADER = [
 ] as const;
 
 function capacityRow(story: Story, home: Location, month: HomeMonth): Cell[] {
-  const dice = new Dice(story.seed, `return:${home.locationId}:${month.snapshotOn}`);
+  const dice = Dice.forKey(story.seed, `return:${home.locationId}:${month.snapshotOn}`);
   const stressed = story.stressed.has(home.providerId);
   const nursing = home.serviceKind === 'nursing-home';
   const accepting = month.declaredVacancies > 0 && !dice.chance(0.03);
@@ -473,7 +415,7 @@ interface Concern {
 }
 
 function concernsAt(story: Story, location: Location): Concern[] {
-  const dice = new Dice(story.seed, `concerns:${location.locationId}`);
+  const dice = Dice.forKey(story.seed, `concerns:${location.locationId}`);
   const placers = (story.placements.get(location.locationId) ?? []).slice(1).map((p) => p.councilGss);
   const concern = (dateReceived: IsoDate, abuseType: AbuseType, s42Chance: number): Concern => ({
     locationId: location.locationId,
@@ -559,7 +501,7 @@ interface Action {
 }
 
 function actionsAgainst(story: Story, providerId: string, locations: readonly Location[]): Action[] {
-  const dice = new Dice(story.seed, `actions:${providerId}`);
+  const dice = Dice.forKey(story.seed, `actions:${providerId}`);
   const actions: Action[] = [];
   const at = (location: Location, action: CommissionerActionType, date: IsoDate): void => {
     actions.push({ councilGss: location.councilGss, subjectType: 'location', subjectId: location.locationId, action, date });
@@ -599,7 +541,7 @@ function commissionerActionsCsv(story: Story): string {
   const noticed = drawIds([...story.insolventSince.keys()].sort(byText), P.s56Notices, story.seed, 's56');
   for (const providerId of noticed) {
     const since = story.insolventSince.get(providerId)!;
-    const date = new Dice(story.seed, `s56:${providerId}`).date(addDays(since, 1), addDays(since, 10));
+    const date = Dice.forKey(story.seed, `s56:${providerId}`).date(addDays(since, 1), addDays(since, 10));
     const councilGss = mainCouncil(story.byProvider.get(providerId)!);
     actions.push({ councilGss, subjectType: 'provider', subjectId: providerId, action: 's56-notice', date });
   }
@@ -608,7 +550,7 @@ function commissionerActionsCsv(story: Story): string {
     'CA',
   );
   const rows = numbered.map((a) => {
-    const officer = personName(new Dice(story.seed, `officer:${a.councilGss}#${a.id}`));
+    const officer = personName(Dice.forKey(story.seed, `officer:${a.councilGss}#${a.id}`));
     return [a.id, a.councilGss, a.subjectType, a.subjectId, a.action, a.date, officer];
   });
   return toCsv(['action_id', 'council_gss', 'subject_type', 'subject_id', 'action', 'effective_date', 'officer_name'], rows);
@@ -619,7 +561,7 @@ function commissionerActionsCsv(story: Story): string {
 
 function companyLine(story: Story, provider: Provider & { companyNumber: string }): object {
   const { seed, asOf } = story;
-  const dice = new Dice(seed, `company:${provider.providerId}`);
+  const dice = Dice.forKey(seed, `company:${provider.providerId}`);
   const stressed = story.stressed.has(provider.providerId);
   const insolventSince = story.insolventSince.get(provider.providerId);
   const o = P.accountsOverdue;

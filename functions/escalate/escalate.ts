@@ -1,9 +1,10 @@
-// The escalation use case: decide, for every provider and group assessment, whether an episode opens or
-// worsens; store each decision with its outbox entry in one transaction; then drain the outbox to SNS and
-// record each disclosure. Deciding and publishing are separate steps so a crash between them loses nothing.
-import type { Episode } from '../../shared/domain/escalation.js';
+// The escalation use case: decide, for every location, provider and group assessment, what it changes in
+// the subject's episode (opened, raised, worsened, a reminder, stood down); store each decision with its
+// outbox entry in one transaction; then drain the outbox to SNS and record each disclosure. Deciding and
+// publishing are separate steps so a crash between them loses nothing.
+import pMap from 'p-map';
 import { decideEscalation, type MarketContext } from '../../shared/domain/escalation.js';
-import type { IsoDate, Location } from '../../shared/domain/model.js';
+import { type IsoDate, type Location, SubjectType } from '../../shared/domain/model.js';
 import type { Protocol, Tier } from '../../shared/domain/protocol.js';
 import type { EscalationStore, Notifier } from '../../shared/ports/escalations.js';
 import type { AssessmentStore, PlacementStore, ReferenceStore } from '../../shared/ports/stores.js';
@@ -37,31 +38,51 @@ export async function loadMarketContext(ports: Pick<EscalatePorts, 'reference' |
     if (hostOf.get(p.locationId) === p.councilGss) continue;
     placingCouncils.set(p.locationId, [...(placingCouncils.get(p.locationId) ?? []), p.councilGss].sort());
   }
-  return { locationsByProvider, providers: new Map(providers.map((p) => [p.providerId, p])), placingCouncils };
+  return {
+    locations: new Map(locations.map((l) => [l.locationId, l])),
+    locationsByProvider,
+    providers: new Map(providers.map((p) => [p.providerId, p])),
+    placingCouncils,
+  };
 }
 
+/** Subjects are independent of each other, so a few are decided at once. */
+const DECIDE_CONCURRENCY = 8;
+
+/** Decides every subject assessed on the date; returns how many decisions were recorded. */
 export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol): Promise<number> {
   const market = await loadMarketContext(ports);
-  const subjects = [...(await ports.assessments.assessmentsAsOf(asOf, 'provider')), ...(await ports.assessments.assessmentsAsOf(asOf, 'group'))];
-  let decisions = 0;
-  for (const assessment of subjects) {
-    const open: Episode | undefined = await ports.escalations.currentEpisode(assessment.subject);
-    const decision = decideEscalation(assessment, open, market, protocol);
-    if (decision && (await ports.escalations.recordDecision(decision, open)) === 'recorded') decisions += 1;
-  }
-  return decisions;
+  const assessments = (await Promise.all(SubjectType.options.map((type) => ports.assessments.assessmentsAsOf(asOf, type)))).flat();
+  const recorded = await pMap(
+    assessments,
+    async (assessment) => {
+      const current = await ports.escalations.currentEpisode(assessment.subject);
+      const decision = decideEscalation(assessment, current, market, protocol);
+      return decision !== null && (await ports.escalations.recordDecision(decision, current)) === 'recorded';
+    },
+    { concurrency: DECIDE_CONCURRENCY },
+  );
+  return recorded.filter(Boolean).length;
 }
 
 /** Publishes every pending outbox entry, then marks it published and audits it. Safe to run again at any point. */
 export async function drainOutbox(ports: Pick<EscalatePorts, 'escalations' | 'notifier'>, disclosedOn: IsoDate): Promise<{ published: number; byTier: Record<Tier, number> }> {
   const byTier: Record<Tier, number> = { local: 0, regional: 0, national: 0 };
   let published = 0;
+  const failures: unknown[] = [];
   for (const entry of await ports.escalations.pendingOutbox()) {
-    await ports.notifier.publish(entry.messages);
-    await ports.escalations.markPublished(entry, disclosedOn);
+    // One entry that cannot be published must not hold back the others: it stays pending and is retried.
+    try {
+      await ports.notifier.publish(entry.messages);
+      await ports.escalations.markPublished(entry, disclosedOn);
+    } catch (error) {
+      failures.push(error);
+      continue;
+    }
     for (const m of entry.messages) byTier[m.tier] += 1;
     published += entry.messages.length;
   }
+  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} outbox entries could not be published; they stay pending for the next run`);
   return { published, byTier };
 }
 

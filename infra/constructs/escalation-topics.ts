@@ -1,7 +1,7 @@
-// Escalations fan out by tier: one SNS topic each for local (a council), regional (an ADASS network) and
-// national (market oversight). Messages carry scalar message attributes that subscribers filter on:
-//   recipient: a council's GSS code (E08000003), region: an ADASS region ('North West'),
-//   band: 'Green' | 'Amber' | 'Red', tier: 'local' | 'regional' | 'national'.
+// Escalations fan out by tier: one SNS topic each for local, regional and national concerns. Each message
+// is addressed to one recipient and carries scalar attributes (recipient, recipientKind, region, tier,
+// band, subjectId, idempotencyKey); every subscription filters on the party it serves, with the policy
+// from shared/adapters/sns/subscriptions.ts, so no subscriber can receive a message addressed to another.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,36 +10,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { AdassRegion, Band } from '../../shared/domain/model.js';
+import { TOPIC_ARN_ENV } from '../../shared/adapters/sns/notifier.js';
+import { type EscalationParty, filterPolicyFor, partyOf } from '../../shared/adapters/sns/subscriptions.js';
+import { DEFAULT_PROTOCOL, type Tier, TIERS } from '../../shared/domain/protocol.js';
 import { acknowledgeWildcards } from './nag.js';
 import { DeadLetterQueue, QueueWithDeadLetter } from './queues.js';
-
-export const ESCALATION_TIERS = ['local', 'regional', 'national'] as const;
-export type EscalationTier = (typeof ESCALATION_TIERS)[number];
-
-/** The environment variable a bound function reads each tier's topic ARN from. */
-export const TOPIC_ARN_ENV: Record<EscalationTier, string> = {
-  local: 'TOPIC_ARN_LOCAL',
-  regional: 'TOPIC_ARN_REGIONAL',
-  national: 'TOPIC_ARN_NATIONAL',
-};
-
-/**
- * A subscription filter on the escalation message attributes: each listed attribute must match one of its
- * values (an allowlist); attributes left out are not filtered on.
- */
-export interface EscalationFilter {
-  /** Council GSS codes, e.g. ['E08000003']. */
-  readonly recipient?: readonly string[];
-  readonly region?: readonly AdassRegion[];
-  readonly band?: readonly Band[];
-  readonly tier?: readonly EscalationTier[];
-}
-
-export interface SubscribeQueueOptions {
-  /** @default true: the queue receives the message body as published, attributes as SQS attributes. */
-  readonly rawMessageDelivery?: boolean;
-}
 
 export class EscalationTopics extends Construct {
   /** Customer managed key for all three topics, rotated yearly. */
@@ -57,7 +32,7 @@ export class EscalationTopics extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const topic = (tier: EscalationTier, title: string) =>
+    const topic = (tier: Tier, title: string) =>
       new sns.Topic(this, title, {
         displayName: `Care market escalations (${tier})`,
         masterKey: this.key,
@@ -72,7 +47,7 @@ export class EscalationTopics extends Construct {
     });
   }
 
-  topic(tier: EscalationTier): sns.Topic {
+  topic(tier: Tier): sns.Topic {
     return { local: this.local, regional: this.regional, national: this.national }[tier];
   }
 
@@ -87,7 +62,7 @@ export class EscalationTopics extends Construct {
 
   /** `TOPIC_ARN_LOCAL`, `TOPIC_ARN_REGIONAL`, `TOPIC_ARN_NATIONAL` and publish rights. */
   bind(fn: lambda.Function): void {
-    for (const tier of ESCALATION_TIERS) fn.addEnvironment(TOPIC_ARN_ENV[tier], this.topic(tier).topicArn);
+    for (const tier of TIERS) fn.addEnvironment(TOPIC_ARN_ENV[tier], this.topic(tier).topicArn);
     this.grantPublish(fn);
     if (fn.role) {
       acknowledgeWildcards(
@@ -99,61 +74,63 @@ export class EscalationTopics extends Construct {
   }
 
   /**
-   * Subscribe a queue to one tier's topic with a filter policy on the scalar message attributes, raw
-   * message delivery, and undeliverable messages redriven to `deliveryFailures`. An empty filter takes
-   * every message of the tier.
+   * Subscribe a queue to the party's own messages on all three tiers, with raw message delivery (the queue
+   * receives the JSON message) and undeliverable messages redriven to `deliveryFailures`.
    */
-  subscribeQueue(
-    tier: EscalationTier,
-    queue: sqs.IQueue,
-    filter: EscalationFilter,
-    options: SubscribeQueueOptions = {},
-  ): sns.Subscription {
-    const filterPolicy = toFilterPolicy(filter);
-    return this.topic(tier).addSubscription(
-      new subscriptions.SqsSubscription(queue, {
-        rawMessageDelivery: options.rawMessageDelivery ?? true,
-        deadLetterQueue: this.deliveryFailures,
-        ...(Object.keys(filterPolicy).length > 0 ? { filterPolicy } : {}),
-      }),
-    ) as sns.Subscription;
+  subscribeQueue(party: EscalationParty, queue: sqs.IQueue): sns.Subscription[] {
+    return this.subscribeParty(party, (filterPolicy) =>
+      new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, deadLetterQueue: this.deliveryFailures, filterPolicy }),
+    );
   }
 
-  /** A council's own feed: the local topic, filtered to messages addressed to its GSS code. */
-  subscribeCouncil(gssCode: string, queue: sqs.IQueue): sns.Subscription {
-    if (!/^E(06|07|08|09|10)\d{6}$/.test(gssCode)) {
-      throw new Error(`subscribeCouncil: ${gssCode} is not an English council GSS code (e.g. E08000003)`);
-    }
-    return this.subscribeQueue('local', queue, { recipient: [gssCode] });
+  /**
+   * Subscribe an email address (a commissioner's, or a role mailbox) to the party's own messages on all
+   * three tiers: it receives the plain-text body, titled with the one-line summary.
+   */
+  subscribeEmail(party: EscalationParty, address: string): sns.Subscription[] {
+    return this.subscribeParty(party, (filterPolicy) =>
+      new subscriptions.EmailSubscription(address, { json: false, deadLetterQueue: this.deliveryFailures, filterPolicy }),
+    );
   }
-}
 
-function toFilterPolicy(filter: EscalationFilter): Record<string, sns.SubscriptionFilter> {
-  const policy: Record<string, sns.SubscriptionFilter> = {};
-  for (const [attribute, values] of Object.entries(filter) as Array<[string, readonly string[] | undefined]>) {
-    if (!values) continue;
-    if (values.length === 0) throw new Error(`Escalation filter on '${attribute}' lists no values`);
-    policy[attribute] = sns.SubscriptionFilter.stringFilter({ allowlist: [...values] });
+  /** A council's own feed: every message addressed to its GSS code, at whichever tier. */
+  subscribeCouncil(gssCode: string, queue: sqs.IQueue): sns.Subscription[] {
+    return this.subscribeQueue(EscalationTopics.party(gssCode), queue);
   }
-  return policy;
+
+  /** The party of the default protocol a recipient id names: a GSS code, `adass-<region>`, national oversight. */
+  static party(recipientId: string): EscalationParty {
+    const party = partyOf(recipientId, DEFAULT_PROTOCOL);
+    if (!party) throw new Error(`${recipientId} is no council GSS code (e.g. E08000003), ADASS network or national oversight`);
+    return party;
+  }
+
+  private subscribeParty(
+    party: EscalationParty,
+    subscription: (filterPolicy: Record<string, sns.SubscriptionFilter>) => sns.ITopicSubscription,
+  ): sns.Subscription[] {
+    const filterPolicy = Object.fromEntries(
+      Object.entries(filterPolicyFor(party)).map(([attribute, allowlist]) => [attribute, sns.SubscriptionFilter.stringFilter({ allowlist })]),
+    );
+    return TIERS.map((tier) => this.topic(tier).addSubscription(subscription(filterPolicy)) as sns.Subscription);
+  }
 }
 
 export interface EscalationSubscriberProps {
   readonly topics: EscalationTopics;
-  readonly tier: EscalationTier;
-  readonly filter: EscalationFilter;
+  readonly party: EscalationParty;
   /** Who reads this queue, for descriptions and the DLQ's acknowledgement. */
   readonly audience: string;
 }
 
 /**
- * An example subscriber: an encrypted queue with its own dead-letter queue, subscribed to one tier with a
- * filter. Real subscribers (councils, ADASS networks) will usually own their queue in their own account.
+ * An example subscriber: an encrypted queue with its own dead-letter queue, receiving the party's own
+ * messages from every tier. Real subscribers will usually own their queue in their own account.
  */
 export class EscalationSubscriber extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
-  readonly subscription: sns.Subscription;
+  readonly subscriptions: sns.Subscription[];
 
   constructor(scope: Construct, id: string, props: EscalationSubscriberProps) {
     super(scope, id);
@@ -164,6 +141,6 @@ export class EscalationSubscriber extends Construct {
     });
     this.queue = queue.queue;
     this.deadLetterQueue = queue.deadLetterQueue;
-    this.subscription = props.topics.subscribeQueue(props.tier, this.queue, props.filter);
+    this.subscriptions = props.topics.subscribeQueue(props.party, this.queue);
   }
 }

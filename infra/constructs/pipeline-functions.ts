@@ -43,7 +43,7 @@ export function pipelineBundling(): nodejs.BundlingOptions {
   };
 }
 
-export const PIPELINE_FUNCTION_NAMES = ['ingest', 'score', 'heatmap', 'escalate'] as const;
+export const PIPELINE_FUNCTION_NAMES = ['ingest', 'score', 'heatmap', 'escalate', 'publish', 'audit', 'acknowledge'] as const;
 export type PipelineFunctionName = (typeof PIPELINE_FUNCTION_NAMES)[number];
 
 export interface PipelineFunctionProps {
@@ -164,7 +164,7 @@ export interface PipelineFunctionsProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** The four pipeline functions with their sizes and timeouts. */
+/** The pipeline functions with their sizes and timeouts. */
 export class PipelineFunctions extends Construct {
   /** Drains the landing queue: parses a landed file into signals. */
   readonly ingest: PipelineFunction;
@@ -172,8 +172,14 @@ export class PipelineFunctions extends Construct {
   readonly score: PipelineFunction;
   /** Daily: renders the council heat map from the day's assessments. */
   readonly heatmap: PipelineFunction;
-  /** Daily (and later from the table stream): publishes escalations by tier. */
+  /** Daily: decides escalations, storing each decision with its outbox entry (and drains the outbox). */
   readonly escalate: PipelineFunction;
+  /** From the table stream on outbox inserts, and a sweep schedule: publishes pending escalations to SNS. */
+  readonly publish: PipelineFunction;
+  /** Behind the HTTP API: lists the disclosure audit trail a caller may see. */
+  readonly audit: PipelineFunction;
+  /** Behind the HTTP API: records a recipient's acknowledgement of an episode. */
+  readonly acknowledge: PipelineFunction;
 
   constructor(scope: Construct, id: string, props: PipelineFunctionsProps = {}) {
     super(scope, id);
@@ -204,15 +210,40 @@ export class PipelineFunctions extends Construct {
     });
     this.escalate = new PipelineFunction(this, 'Escalate', {
       name: 'escalate',
-      description: 'Publishes escalations to local, regional and national topics',
+      description: 'Decides escalations and stores them with their outbox entries',
       memorySize: 512,
       timeout: Duration.minutes(2),
       invokedAsynchronously: true,
       ...common,
     });
+    this.publish = new PipelineFunction(this, 'Publish', {
+      name: 'publish',
+      description: 'Publishes pending escalation outbox entries to the tier topics',
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+      // The sweep schedule invokes it asynchronously; the stream mapping has its own failure destination.
+      invokedAsynchronously: true,
+      ...common,
+    });
+    this.audit = new PipelineFunction(this, 'Audit', {
+      name: 'audit',
+      description: 'Lists the disclosure audit trail for an authorised caller',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      invokedAsynchronously: false,
+      ...common,
+    });
+    this.acknowledge = new PipelineFunction(this, 'Acknowledge', {
+      name: 'acknowledge',
+      description: 'Records a recipient acknowledging an escalation episode',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+      invokedAsynchronously: false,
+      ...common,
+    });
   }
 
   get all(): readonly PipelineFunction[] {
-    return [this.ingest, this.score, this.heatmap, this.escalate];
+    return [this.ingest, this.score, this.heatmap, this.escalate, this.publish, this.audit, this.acknowledge];
   }
 }

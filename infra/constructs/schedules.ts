@@ -1,6 +1,7 @@
 // The daily run, on UK local time (EventBridge Scheduler follows BST/GMT): score at 02:00, heat map at
 // 03:00, escalate at 03:30. Each invocation carries the scheduled time as `asOf`; a handler takes today
-// when `asOf` is absent (e.g. a manual invoke).
+// when `asOf` is absent (e.g. a manual invoke). Besides, every 15 minutes, the publisher sweeps the
+// escalation outbox with `{}` for anything the table stream did not get published.
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +22,9 @@ export interface PipelineSchedulesProps {
   readonly score: lambda.IFunction;
   readonly heatmap: lambda.IFunction;
   readonly escalate: lambda.IFunction;
+  readonly publish: lambda.IFunction;
+  /** @default Duration.minutes(15) */
+  readonly publishSweepEvery?: Duration;
   /** @default { score: 02:00, heatmap: 03:00, escalate: 03:30 } Europe/London */
   readonly times?: Partial<Record<'score' | 'heatmap' | 'escalate', DailyRun>>;
   /** Scheduler's own retries when invoking the target fails (throttling, service errors). @default 3 */
@@ -39,6 +43,7 @@ export class PipelineSchedules extends Construct {
   readonly score: scheduler.Schedule;
   readonly heatmap: scheduler.Schedule;
   readonly escalate: scheduler.Schedule;
+  readonly publishSweep: scheduler.Schedule;
   /** Invocations Scheduler gave up on. */
   readonly deadLetterQueue: DeadLetterQueue;
 
@@ -51,15 +56,28 @@ export class PipelineSchedules extends Construct {
     const times = { ...DEFAULT_TIMES, ...props.times };
     this.score = this.daily('Score', props.score, times.score, 'Score signals into assessments', props);
     this.heatmap = this.daily('Heatmap', props.heatmap, times.heatmap, 'Render the council heat map', props);
-    this.escalate = this.daily('Escalate', props.escalate, times.escalate, 'Publish escalations', props);
+    this.escalate = this.daily('Escalate', props.escalate, times.escalate, 'Decide escalations', props);
+    const every = props.publishSweepEvery ?? Duration.minutes(15);
+    this.publishSweep = this.schedule('PublishSweep', props.publish, props, {
+      description: `Publish pending escalations, every ${every.toHumanString()}`,
+      schedule: scheduler.ScheduleExpression.rate(every),
+      input: scheduler.ScheduleTargetInput.fromObject({}),
+    });
   }
 
-  private daily(
+  private daily(id: string, fn: lambda.IFunction, at: DailyRun, description: string, props: PipelineSchedulesProps): scheduler.Schedule {
+    return this.schedule(id, fn, props, {
+      description: `${description}, daily at ${pad(at.hour)}:${pad(at.minute)} Europe/London`,
+      schedule: scheduler.ScheduleExpression.cron({ minute: String(at.minute), hour: String(at.hour), timeZone: SCHEDULE_TIME_ZONE }),
+      input: scheduler.ScheduleTargetInput.fromObject({ asOf: scheduler.ContextAttribute.scheduledTime }),
+    });
+  }
+
+  private schedule(
     id: string,
     fn: lambda.IFunction,
-    at: DailyRun,
-    description: string,
     props: PipelineSchedulesProps,
+    when: { description: string; schedule: scheduler.ScheduleExpression; input: scheduler.ScheduleTargetInput },
   ): scheduler.Schedule {
     // One role per schedule, trusted by Scheduler for this account only (confused-deputy guard).
     const role = new iam.Role(this, `${id}Role`, {
@@ -69,16 +87,12 @@ export class PipelineSchedules extends Construct {
       description: `EventBridge Scheduler: invoke the ${id.toLowerCase()} function`,
     });
     const schedule = new scheduler.Schedule(this, id, {
-      description: `${description}, daily at ${pad(at.hour)}:${pad(at.minute)} Europe/London`,
-      schedule: scheduler.ScheduleExpression.cron({
-        minute: String(at.minute),
-        hour: String(at.hour),
-        timeZone: SCHEDULE_TIME_ZONE,
-      }),
+      description: when.description,
+      schedule: when.schedule,
       timeWindow: scheduler.TimeWindow.off(),
       target: new targets.LambdaInvoke(fn, {
         role,
-        input: scheduler.ScheduleTargetInput.fromObject({ asOf: scheduler.ContextAttribute.scheduledTime }),
+        input: when.input,
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: props.retryAttempts ?? 3,
         maxEventAge: props.maxEventAge ?? Duration.hours(2),

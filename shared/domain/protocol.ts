@@ -1,34 +1,109 @@
-// The information-sharing protocol as versioned configuration: tiers and their triggers, response targets,
-// which recipients see which classes of field, the legal basis. Personal data is not a class any recipient
-// can be given: it never leaves the system.
+// The information-sharing protocol as versioned configuration: the parties, when an episode opens and stands
+// down, the tiers with their rules and response targets, which recipients see which classes of field, the
+// legal basis and retention. Personal data is a class no recipient can be given: it never leaves the system.
 import * as z from 'zod/mini';
 import protocolV1 from '../config/protocol-v1.json' with { type: 'json' };
+import { COUNCILS } from './councils.js';
+import { ADASS_REGIONS, ImpactTier, SubjectType } from './model.js';
 
 export const TIERS = ['local', 'regional', 'national'] as const;
 export const Tier = z.enum(TIERS);
 export type Tier = z.infer<typeof Tier>;
 
-export const FIELD_CLASSES = ['public', 'official', 'commercially-sensitive'] as const;
-export const FieldClass = z.enum(FIELD_CLASSES);
-export type FieldClass = z.infer<typeof FieldClass>;
+export const FIELD_CLASSES = ['public', 'official', 'commercially-sensitive', 'personal'] as const;
+export type FieldClass = (typeof FIELD_CLASSES)[number];
+/** The classes a recipient can be entitled to: every class but personal. */
+export const DisclosableFieldClass = z.enum(['public', 'official', 'commercially-sensitive']);
+export type DisclosableFieldClass = z.infer<typeof DisclosableFieldClass>;
 
 export const RECIPIENT_KINDS = ['host-council', 'placing-council', 'adass-network', 'national'] as const;
-export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+export const RecipientKind = z.enum(RECIPIENT_KINDS);
+export type RecipientKind = z.infer<typeof RecipientKind>;
 
-const workingDays = z.int().check(z.positive());
+/** The role a caller's token names (`custom:role`): one per kind of party. */
+export const PARTY_ROLES = ['council-commissioner', 'adass-network', 'national-oversight'] as const;
+export const PartyRole = z.enum(PARTY_ROLES);
+export type PartyRole = z.infer<typeof PartyRole>;
 
-export const Protocol = z.object({
+export const ROLE_OF_KIND: Record<RecipientKind, PartyRole> = {
+  'host-council': 'council-commissioner',
+  'placing-council': 'council-commissioner',
+  'adass-network': 'adass-network',
+  national: 'national-oversight',
+};
+
+const count = z.int().check(z.positive());
+const likelihood = z.number().check(z.gte(0), z.lte(100));
+
+/** Entry and exit thresholds: an exit above its entry would stand an episode down the day it opened. */
+const Thresholds = z
+  .strictObject({ enterAtLikelihood: likelihood, exitBelowLikelihood: likelihood })
+  .check(z.refine((t) => t.exitBelowLikelihood <= t.enterAtLikelihood, 'exitBelowLikelihood must not exceed enterAtLikelihood'));
+
+/** Every condition a rule names must hold; a subject matching any rule of a tier reaches that tier. */
+const TierRule = z.strictObject({
+  description: z.string(),
+  subjects: z.array(SubjectType).check(z.minLength(1)),
+  minCouncils: z.optional(count),
+  minRegions: z.optional(count),
+  minBeds: z.optional(count),
+  impact: z.optional(ImpactTier),
+  minHomeCareHoursPerWeek: z.optional(count),
+});
+export type TierRule = z.infer<typeof TierRule>;
+
+const TierConfig = z.strictObject({
+  description: z.string(),
+  responseWorkingDays: count,
+  /** Recipient kinds this tier adds: a tier tells its own and every lower tier's recipients. */
+  notify: z.array(RecipientKind),
+  rules: z.array(TierRule),
+});
+
+const FieldClassConfig = z.strictObject({ description: z.string(), fields: z.array(z.string()) });
+
+/** An escalation is itself official information (a band, a tier): every recipient sees public and official. */
+const Entitlement = z
+  .array(DisclosableFieldClass)
+  .check(z.refine((classes) => classes.includes('public') && classes.includes('official'), 'every recipient is entitled to public and official fields'));
+
+export const Protocol = z.strictObject({
   version: z.string(),
   name: z.string(),
+  description: z.string(),
   legalBasis: z.string(),
-  retentionYears: z.int().check(z.positive()),
-  tiers: z.object({
-    local: z.object({ responseWorkingDays: workingDays }),
-    regional: z.object({ responseWorkingDays: workingDays, minCouncils: z.int().check(z.positive()), highImpact: z.boolean() }),
-    national: z.object({ responseWorkingDays: workingDays, minRegions: z.int().check(z.positive()), minBeds: z.int().check(z.positive()) }),
+  retentionYears: count,
+  retentionDescription: z.string(),
+  parties: z.strictObject({
+    councils: z.strictObject({ role: z.literal('council-commissioner'), description: z.string() }),
+    adassNetworks: z.strictObject({ role: z.literal('adass-network'), idPrefix: z.string().check(z.minLength(1)), description: z.string() }),
+    nationalOversight: z.strictObject({ role: z.literal('national-oversight'), id: z.string().check(z.minLength(1)), name: z.string(), description: z.string() }),
   }),
-  fieldClasses: z.record(z.enum(RECIPIENT_KINDS), z.array(FieldClass)),
+  episodes: z.extend(Thresholds, {
+    description: z.string(),
+    highImpact: z.extend(Thresholds, { description: z.string() }),
+    standDownAfterAssessments: count,
+  }),
+  tiers: z.strictObject({ local: TierConfig, regional: TierConfig, national: TierConfig }),
+  fieldClasses: z.strictObject({
+    public: FieldClassConfig,
+    official: FieldClassConfig,
+    'commercially-sensitive': FieldClassConfig,
+    personal: z.strictObject({ description: z.string(), fields: z.array(z.string()).check(z.maxLength(0, 'personal fields are never sent')) }),
+  }),
+  disclosure: z.record(RecipientKind, Entitlement),
+  financialConcernNotice: z.string(),
+  providerEngagement: z.strictObject({ required: z.boolean(), note: z.string() }),
+  recipientDecides: z.string(),
 });
 export type Protocol = z.infer<typeof Protocol>;
 
 export const DEFAULT_PROTOCOL: Protocol = Protocol.parse(protocolV1);
+
+export const adassNetworkId = (region: string, protocol: Protocol): string =>
+  `${protocol.parties.adassNetworks.idPrefix}${region.toLowerCase().replace(/\s+/g, '-')}`;
+
+/** Every party the protocol can address: each council, each ADASS network, national oversight. */
+export function partyIds(protocol: Protocol): string[] {
+  return [...COUNCILS.map((c) => c.gss), ...ADASS_REGIONS.map((r) => adassNetworkId(r, protocol)), protocol.parties.nationalOversight.id];
+}

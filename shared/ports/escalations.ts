@@ -1,5 +1,6 @@
-// What the escalation handler needs: episodes with their outbox, the audit trail, and a way to notify.
-import type { EscalationDecision, EscalationMessage, Episode } from '../domain/escalation.js';
+// What the escalation and acknowledgement handlers need: episodes with their outbox, acknowledgements, the
+// audit trail, and a way to notify.
+import type { Acknowledgement, ChangeKind, EscalationDecision, EscalationMessage, Episode } from '../domain/escalation.js';
 import type { Subject } from '../domain/model.js';
 
 export interface OutboxEntry {
@@ -9,6 +10,8 @@ export interface OutboxEntry {
 
 export interface Disclosure {
   idempotencyKey: string;
+  episodeId: string;
+  changeKind: ChangeKind;
   subjectId: string;
   recipientId: string;
   tier: string;
@@ -19,16 +22,30 @@ export interface Disclosure {
 }
 
 export interface EscalationStore {
+  /** The subject's latest episode, open or stood down, with its acknowledgements. */
   currentEpisode(subject: Subject): Promise<Episode | undefined>;
   /**
-   * Stores the episode and its outbox entry in one transaction, on condition that the episode is still at
-   * the change it was read at: a crash or a concurrent run can neither lose the decision nor make two.
+   * Stores the episode, and its outbox entry when it has messages, in one transaction, on condition that the
+   * subject's episode is still as it was read: a crash or a concurrent run can neither lose the decision
+   * nor make two.
    */
   recordDecision(decision: EscalationDecision, previous: Episode | undefined): Promise<'recorded' | 'superseded'>;
   pendingOutbox(): Promise<OutboxEntry[]>;
-  /** Marks an entry published and appends its disclosures to the audit trail, in one transaction. */
+  /** Marks an entry published and appends its disclosures to the audit trail. */
   markPublished(entry: OutboxEntry, disclosedOn: string): Promise<void>;
   disclosuresForSubject(subjectId: string): Promise<Disclosure[]>;
+  /** Every disclosure to one recipient, oldest first. */
+  disclosuresForRecipient(recipientId: string): Promise<Disclosure[]>;
+}
+
+export interface AcknowledgementStore {
+  /** An episode by its id, with its acknowledgements. */
+  episode(episodeId: string): Promise<Episode | undefined>;
+  /**
+   * Stores an acknowledgement once per episode, tier and recipient, on condition that the episode is still
+   * open: a second acknowledgement, or one racing a stand-down, is refused, not overwritten.
+   */
+  acknowledge(acknowledgement: Acknowledgement): Promise<'recorded' | 'already-acknowledged' | 'episode-closed'>;
 }
 
 export interface Notifier {

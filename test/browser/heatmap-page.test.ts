@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The heat map page in a real browser (Debian's Chromium driven by playwright-core): the metric and region
 // selects recolour and dim the map, and a council's figures show when it is focused from the keyboard.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -19,6 +19,12 @@ import { SignalTable } from '../../infra/constructs/signal-table.js';
 import { SOURCE_PREFIXES } from '../../infra/constructs/source-landing.js';
 import { applyNagChecks } from '../../infra/nag.js';
 import { CareMarketStack } from '../../infra/stack.js';
+import { messageAttributes } from '../../shared/adapters/sns/notifier.js';
+import { COUNCILS } from '../../shared/domain/councils.js';
+import { decideEscalation, type EscalationMessage } from '../../shared/domain/escalation.js';
+import { ADASS_REGIONS } from '../../shared/domain/model.js';
+import { DEFAULT_PROTOCOL, TIERS } from '../../shared/domain/protocol.js';
+import { assessment, marketContext } from '../support/fixtures.js';
 
 const run = promisify(execFile);
 
@@ -69,6 +75,37 @@ function findingsIgnoringAcknowledgements(root: IConstruct): Array<{ path: strin
     .violations.flatMap((v) =>
       v.violatingResources.map((r) => ({ path: (r as { constructPath?: string }).constructPath ?? '', id: v.ruleName })),
     );
+}
+
+/** A subscription filter policy as the template holds it. */
+type FilterPolicy = Record<string, unknown[]>;
+
+/**
+ * SNS attribute matching for the exact-string allowlists the stack uses. Any other operator fails the test
+ * rather than being guessed at: a new kind of policy needs its matching modelled here first.
+ */
+function matches(policy: FilterPolicy, attributes: ReturnType<typeof messageAttributes>): boolean {
+  return Object.entries(policy).every(([name, allowed]) => {
+    if (!allowed.every((value) => typeof value === 'string')) throw new Error(`filter operator not modelled: ${JSON.stringify(allowed)}`);
+    const value = attributes[name]?.StringValue;
+    return value !== undefined && allowed.includes(value);
+  });
+}
+
+/**
+ * The domain's message to every party the protocol can address (a Red provider in every council and region),
+ * at every tier; each council's also as host and as placing council, naming each region.
+ */
+function everyAddressedMessage(): EscalationMessage[] {
+  const everywhere = assessment({ councils: COUNCILS.map((c) => c.gss), regions: [...ADASS_REGIONS], sharedAcrossCouncils: true });
+  const decision = decideEscalation(everywhere, undefined, marketContext(), DEFAULT_PROTOCOL);
+  return (decision?.messages ?? []).flatMap((m) =>
+    TIERS.flatMap((tier) =>
+      m.recipient.kind === 'adass-network' || m.recipient.kind === 'national'
+        ? [{ ...m, tier }]
+        : (['host-council', 'placing-council'] as const).flatMap((kind) => ADASS_REGIONS.map((region) => ({ ...m, tier, region, recipient: { ...m.recipient, kind } }))),
+    ),
+  );
 }
 
 describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
@@ -154,7 +191,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
   });
 
   describe('functions', () => {
-    it('are exactly the four pipeline functions, each nodejs22.x on arm64, traced, with TABLE_NAME and a log group', () => {
+    it('are exactly the seven pipeline functions, each nodejs22.x on arm64, traced, with TABLE_NAME and a log group', () => {
       // Prepare
       const pipeline = new Map(stack.functions.all.map((f) => [logicalId(f.function), f]));
 
@@ -182,13 +219,16 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       }
     });
 
-    it('size ingest and score at 1024 MB (5 and 10 minutes), heat map and escalate at 512 MB', () => {
+    it('size ingest and score at 1024 MB, heat map, escalate and publish at 512 MB, the API functions at 256 MB', () => {
       // Prepare
       const expected = [
         [stack.functions.ingest, 1024, 300],
         [stack.functions.score, 1024, 600],
         [stack.functions.heatmap, 512, 120],
         [stack.functions.escalate, 512, 120],
+        [stack.functions.publish, 512, 120],
+        [stack.functions.audit, 256, 10],
+        [stack.functions.acknowledge, 256, 10],
       ] as const;
 
       // Act
@@ -200,7 +240,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       }
     });
 
-    it('bind their resources: landing bucket to ingest, output bucket to heat map, topic ARNs to escalate', () => {
+    it('bind their resources: landing bucket to ingest, output bucket to heat map, topic ARNs to escalate and publish', () => {
       // Prepare
       const functions = tpl().findResources('AWS::Lambda::Function');
       const env = (fn: { function: lambda.Function }) =>
@@ -210,27 +250,31 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       // Act
       const ingest = env(stack.functions.ingest);
       const heatmap = env(stack.functions.heatmap);
-      const escalate = env(stack.functions.escalate);
+      const publishers = [stack.functions.escalate, stack.functions.publish].map(env);
+      const apiFunctions = [stack.functions.audit, stack.functions.acknowledge].map(env);
 
       // Assess
       expect(ingest.LANDING_BUCKET).toEqual({ Ref: logicalId(stack.landing.bucket) });
       expect(heatmap.OUTPUT_BUCKET).toEqual({ Ref: logicalId(stack.heatMaps.bucket) });
-      expect(escalate).toMatchObject({
-        TOPIC_ARN_LOCAL: { Ref: logicalId(stack.escalations.local) },
-        TOPIC_ARN_REGIONAL: { Ref: logicalId(stack.escalations.regional) },
-        TOPIC_ARN_NATIONAL: { Ref: logicalId(stack.escalations.national) },
-      });
+      for (const variables of publishers) {
+        expect(variables).toMatchObject({
+          TOPIC_ARN_LOCAL: { Ref: logicalId(stack.escalations.local) },
+          TOPIC_ARN_REGIONAL: { Ref: logicalId(stack.escalations.regional) },
+          TOPIC_ARN_NATIONAL: { Ref: logicalId(stack.escalations.national) },
+        });
+      }
+      for (const variables of apiFunctions) expect(variables.TOPIC_ARN_LOCAL).toBeUndefined();
     });
 
-    it('send failed asynchronous invocations of score, heat map and escalate to an SQS on-failure destination', () => {
+    it('send failed asynchronous invocations of score, heat map, escalate and publish to an SQS on-failure destination', () => {
       // Prepare
-      const scheduled = [stack.functions.score, stack.functions.heatmap, stack.functions.escalate];
+      const scheduled = [stack.functions.score, stack.functions.heatmap, stack.functions.escalate, stack.functions.publish];
 
       // Act
       const configs = Object.values(tpl().findResources('AWS::Lambda::EventInvokeConfig'));
 
       // Assess
-      expect(configs).toHaveLength(3);
+      expect(configs).toHaveLength(4);
       for (const fn of scheduled) {
         expect(fn.failures).toBeDefined();
         tpl().hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -376,28 +420,62 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       }
     });
 
-    it('deliver raw messages to the example subscribers, filtered on message attributes', () => {
+    it('subscribe each example queue to all three topics with raw delivery, redrive, and its own party’s filter', () => {
       // Prepare
-      const { northWestAdass, nationalOversight } = stack.subscribers;
+      const expected = [
+        [stack.subscribers.manchester, { recipient: ['E08000003'] }],
+        [stack.subscribers.northWestAdass, { recipientKind: ['adass-network'], region: ['North West'] }],
+        [stack.subscribers.nationalOversight, { recipient: ['national-market-oversight'] }],
+      ] as const;
 
-      // Act / Assess
-      tpl().resourceCountIs('AWS::SNS::Subscription', 2);
-      tpl().hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'sqs',
-        TopicArn: { Ref: logicalId(stack.escalations.regional) },
-        Endpoint: { 'Fn::GetAtt': [logicalId(northWestAdass.queue), 'Arn'] },
-        FilterPolicy: { region: ['North West'] },
-        FilterPolicyScope: Match.absent(),
-        RawMessageDelivery: true,
-        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.escalations.deliveryFailures), 'Arn'] } },
+      // Act
+      const subscriptions = Object.values(tpl().findResources('AWS::SNS::Subscription'));
+
+      // Assess
+      expect(subscriptions).toHaveLength(9);
+      for (const [subscriber, filterPolicy] of expected) {
+        for (const topic of stack.escalations.topics) {
+          tpl().hasResourceProperties('AWS::SNS::Subscription', {
+            Protocol: 'sqs',
+            TopicArn: { Ref: logicalId(topic) },
+            Endpoint: { 'Fn::GetAtt': [logicalId(subscriber.queue), 'Arn'] },
+            FilterPolicy: filterPolicy,
+            FilterPolicyScope: Match.absent(),
+            RawMessageDelivery: true,
+            RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(stack.escalations.deliveryFailures), 'Arn'] } },
+          });
+        }
+      }
+    });
+
+    it('never let an example subscription receive a message addressed to another recipient', () => {
+      // Prepare: the domain's messages to every party, at every tier, for councils as host or placing
+      // council and naming any region, with the attributes the notifier publishes
+      const owner = new Map(Object.values(stack.subscribers).map((s) => [logicalId(s.queue), s]));
+      const intended = new Map([
+        [stack.subscribers.manchester, 'E08000003'],
+        [stack.subscribers.northWestAdass, 'adass-north-west'],
+        [stack.subscribers.nationalOversight, 'national-market-oversight'],
+      ]);
+      const attributeSets = everyAddressedMessage().map((m) => ({ recipient: m.recipient.id, attributes: messageAttributes(m) }));
+
+      // Act
+      const reach = Object.values(tpl().findResources('AWS::SNS::Subscription')).map((subscription) => {
+        const properties = subscription.Properties as { Endpoint: { 'Fn::GetAtt': [string, string] }; FilterPolicy?: FilterPolicy; FilterPolicyScope?: string };
+        const subscriber = owner.get(properties.Endpoint['Fn::GetAtt'][0])!;
+        const policy = properties.FilterPolicy;
+        const received = new Set(attributeSets.filter((m) => policy !== undefined && matches(policy, m.attributes)).map((m) => m.recipient));
+        return { subscriber: intended.get(subscriber), scope: properties.FilterPolicyScope, policy, received: [...received] };
       });
-      tpl().hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'sqs',
-        TopicArn: { Ref: logicalId(stack.escalations.national) },
-        Endpoint: { 'Fn::GetAtt': [logicalId(nationalOversight.queue), 'Arn'] },
-        FilterPolicy: { band: ['Amber', 'Red'] },
-        RawMessageDelivery: true,
-      });
+
+      // Assess
+      expect(attributeSets.length).toBeGreaterThan(8000);
+      for (const { subscriber, scope, policy, received } of reach) {
+        expect(scope ?? 'MessageAttributes').toBe('MessageAttributes');
+        expect(Object.keys(policy ?? {}).length).toBeLessThanOrEqual(5);
+        expect(Object.values(policy ?? {}).reduce((combinations, values) => combinations * values.length, 1)).toBeLessThanOrEqual(150);
+        expect(received, `${subscriber}: ${JSON.stringify(policy)}`).toEqual([subscriber]);
+      }
     });
 
     it('use encrypted subscriber queues that redrive to their own DLQs', () => {
@@ -414,6 +492,99 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
           RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(subscriber.deadLetterQueue), 'Arn'] } },
         });
       }
+    });
+  });
+
+  describe('publisher', () => {
+    it('runs on outbox inserts from the table stream, retrying, bisecting, and sending failed batches to a DLQ', () => {
+      // Act
+      const mappings = Object.values(tpl().findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(stack.functions.publish.function) }),
+      );
+
+      // Assess
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]?.Properties).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.signals.table), 'StreamArn'] },
+        StartingPosition: 'LATEST',
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['OUTBOX'] } } } }) }] },
+        MaximumRetryAttempts: 5,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^SignalsStreamFailures/), 'Arn'] } } },
+      });
+    });
+
+    it('may publish to the three topics with their key', () => {
+      // Act
+      const statements = Object.values(tpl().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(stack.functions.publish.role) }] } })).flatMap(
+        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+
+      // Assess
+      expect(statements).toContainEqual({
+        Action: 'sns:Publish',
+        Effect: 'Allow',
+        Resource: expect.arrayContaining(stack.escalations.topics.map((topic) => ({ Ref: logicalId(topic) }))),
+      });
+      expect(statements).toContainEqual({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.escalations.key), 'Arn'] },
+      });
+    });
+  });
+
+  describe('escalation API', () => {
+    it.each([
+      ['POST /episodes/{episodeId}/acknowledgements', 'acknowledge'],
+      ['GET /disclosures', 'audit'],
+    ] as const)('routes %s to the %s function behind the JWT authorizer', (routeKey, name) => {
+      // Prepare
+      const api = logicalId(stack.api.api);
+      const routes = Object.values(tpl().findResources('AWS::ApiGatewayV2::Route'));
+      const integrations = tpl().findResources('AWS::ApiGatewayV2::Integration');
+
+      // Act
+      const route = routes.find((r) => r.Properties.RouteKey === routeKey);
+      const target = JSON.stringify(route?.Properties.Target);
+      const integration = Object.entries(integrations).find(([id]) => target.includes(id))?.[1];
+
+      // Assess
+      expect(routes).toHaveLength(2);
+      expect(route?.Properties).toMatchObject({ ApiId: { Ref: api }, AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.stringMatching(/Recipients/) } });
+      expect(integration?.Properties).toMatchObject({
+        ApiId: { Ref: api },
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.functions[name].function), 'Arn'] },
+      });
+    });
+
+    it('accepts tokens of the configured issuer and audience from the Authorization header', () => {
+      // Act / Assess
+      tpl().resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+      tpl().hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+        ApiId: { Ref: logicalId(stack.api.api) },
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME', Audience: ['care-market-recipients'] },
+      });
+    });
+
+    it('throttles the stage and writes JSON access logs naming the route, the status and the calling party', () => {
+      // Act
+      const [stage] = Object.values(tpl().findResources('AWS::ApiGatewayV2::Stage'));
+      const format = JSON.parse(String(stage?.Properties.AccessLogSettings.Format)) as Record<string, string>;
+
+      // Assess
+      expect(stage?.Properties).toMatchObject({
+        StageName: '$default',
+        AutoDeploy: true,
+        DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalId(stack.api.accessLogs), 'Arn'] } },
+      });
+      expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', party: '$context.authorizer.claims.custom:party' });
     });
   });
 
@@ -441,13 +612,27 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       });
     });
 
-    it('are exactly three', () => {
-      tpl().resourceCountIs('AWS::Scheduler::Schedule', 3);
+    it('sweep the escalation outbox with the publisher every 15 minutes, with an empty event', () => {
+      // Act / Assess
+      tpl().hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(15 minutes)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: { 'Fn::GetAtt': [logicalId(stack.functions.publish.function), 'Arn'] },
+          Input: '{}',
+          RetryPolicy: { MaximumRetryAttempts: 3 },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue), 'Arn'] } },
+        },
+      });
+    });
+
+    it('are exactly four', () => {
+      tpl().resourceCountIs('AWS::Scheduler::Schedule', 4);
     });
   });
 
   describe('outputs', () => {
-    it('name the table, the buckets and the three topics', () => {
+    it('name the table, the buckets, the three topics and the API', () => {
       // Act
       const outputs = tpl().findOutputs('*');
 
@@ -459,6 +644,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         LocalTopicArn: { Value: { Ref: logicalId(stack.escalations.local) } },
         RegionalTopicArn: { Value: { Ref: logicalId(stack.escalations.regional) } },
         NationalTopicArn: { Value: { Ref: logicalId(stack.escalations.national) } },
+        EscalationApiUrl: { Value: { 'Fn::Join': ['', expect.arrayContaining([{ Ref: logicalId(stack.api.api) }])] } },
       });
     });
   });
@@ -509,7 +695,7 @@ describe('construct methods', () => {
     });
   });
 
-  it('EscalationTopics.subscribeCouncil filters the local topic on recipient = the council GSS code', () => {
+  it('EscalationTopics.subscribeCouncil filters all three topics on recipient = the council GSS code', () => {
     // Prepare
     const app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-council-') });
     const stack = new Stack(app, 'Council');
@@ -521,16 +707,43 @@ describe('construct methods', () => {
     applyNagChecks(app);
 
     // Act
-    topics.subscribeCouncil('E08000003', queue);
+    const subscriptions = topics.subscribeCouncil('E08000003', queue);
     const template = Template.fromJSON(app.synth().getStackArtifact(stack.artifactId).template);
 
     // Assess
-    template.hasResourceProperties('AWS::SNS::Subscription', {
-      TopicArn: { Ref: logicalId(topics.local) },
-      FilterPolicy: { recipient: ['E08000003'] },
-      RawMessageDelivery: true,
-    });
+    expect(subscriptions).toHaveLength(3);
+    for (const topic of topics.topics) {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        TopicArn: { Ref: logicalId(topic) },
+        FilterPolicy: { recipient: ['E08000003'] },
+        RawMessageDelivery: true,
+      });
+    }
     expect(() => topics.subscribeCouncil('Manchester', queue)).toThrow(/GSS code/);
+    expect(() => topics.subscribeCouncil('E99999999', queue)).toThrow(/GSS code/);
+  });
+
+  it('EscalationTopics.subscribeEmail sends a party’s own messages to a mailbox as plain text', () => {
+    // Prepare
+    const app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-email-') });
+    const stack = new Stack(app, 'Email');
+    const topics = new EscalationTopics(stack, 'Escalations');
+    applyNagChecks(app);
+
+    // Act
+    topics.subscribeEmail(EscalationTopics.party('adass-north-west'), 'duty-desk@example.org');
+    const template = Template.fromJSON(app.synth().getStackArtifact(stack.artifactId).template);
+
+    // Assess
+    template.resourceCountIs('AWS::SNS::Subscription', 3);
+    for (const topic of topics.topics) {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'duty-desk@example.org',
+        TopicArn: { Ref: logicalId(topic) },
+        FilterPolicy: { recipientKind: ['adass-network'], region: ['North West'] },
+      });
+    }
   });
 });
 
@@ -593,6 +806,6 @@ describe('cdk CLI', () => {
     const template = JSON.parse(readFileSync(path.join(output, templates[0]!), 'utf8')) as {
       Resources: Record<string, { Type: string }>;
     };
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(3);
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(4);
   }, 150_000);
 });

@@ -223,6 +223,7 @@ export function marketContext(locations: readonly Location[] = [location()], pla
   const locationsByProvider = new Map<string, Location[]>();
   for (const l of locations) locationsByProvider.set(l.providerId, [...(locationsByProvider.get(l.providerId) ?? []), l]);
   return {
+    locations: new Map(locations.map((l) => [l.locationId, l])),
     locationsByProvider,
     providers: new Map(providers.map((p) => [p.providerId, p])),
     placingCouncils: new Map(Object.entries(placingCouncils)),

@@ -1,19 +1,42 @@
 // Publishes escalation messages to one SNS topic per tier, one message per recipient, with scalar message
 // attributes that subscription filter policies match on (a String.Array of 153 councils would not fit a
-// policy's 150 combinations, and emulators do not match arrays).
-import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
+// policy's 150 combinations, and emulators do not match arrays). Each publish carries one body per
+// protocol: queues (and email-json, https) get the versioned JSON message, email gets the plain text.
+import { type BatchResultErrorEntry, PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import type { EscalationMessage } from '../../domain/escalation.js';
 import type { Tier } from '../../domain/protocol.js';
 import type { Notifier } from '../../ports/escalations.js';
-
-const SNS_BATCH_SIZE = 10;
-const MAX_ATTEMPTS = 5;
+import { requiredEnv } from '../aws-clients.js';
 
 export type TopicArns = Record<Tier, string>;
 
+/** The environment variable a publishing function reads each tier's topic ARN from. */
+export const TOPIC_ARN_ENV: Record<Tier, string> = {
+  local: 'TOPIC_ARN_LOCAL',
+  regional: 'TOPIC_ARN_REGIONAL',
+  national: 'TOPIC_ARN_NATIONAL',
+};
+
+export const topicArnsFromEnvironment = (): TopicArns => ({
+  local: requiredEnv(TOPIC_ARN_ENV.local),
+  regional: requiredEnv(TOPIC_ARN_ENV.regional),
+  national: requiredEnv(TOPIC_ARN_ENV.national),
+});
+
+/** SNS refuses a message, and a whole PublishBatch, over 256 KiB, message attributes included. */
+export const SNS_MAX_PAYLOAD_BYTES = 262_144;
+const SNS_BATCH_SIZE = 10;
+
+export interface RetryOptions {
+  /** Attempts per batch before giving up; the caller's outbox entry then stays pending. @default 5 */
+  readonly maxAttempts?: number;
+  /** Backoff before attempt n+1 is up to baseDelayMs * 2^(n-1) (full jitter). @default 100 */
+  readonly baseDelayMs?: number;
+}
+
 const text = (value: string) => ({ DataType: 'String', StringValue: value });
 
-export function messageAttributes(m: EscalationMessage): PublishBatchRequestEntry['MessageAttributes'] {
+export function messageAttributes(m: EscalationMessage): NonNullable<PublishBatchRequestEntry['MessageAttributes']> {
   return {
     recipient: text(m.recipient.id),
     recipientKind: text(m.recipient.kind),
@@ -25,36 +48,141 @@ export function messageAttributes(m: EscalationMessage): PublishBatchRequestEntr
   };
 }
 
+/** The email body: the message's plain text, with the key a reader can recognise a repeat by. */
+export const emailText = (m: EscalationMessage): string =>
+  `${m.body}\n\nReference: ${m.idempotencyKey} (a notice that arrives twice carries the same reference).`;
+
+/** A batch entry without its Id, which only means something within one PublishBatch call. */
+export type PublishEntry = Omit<PublishBatchRequestEntry, 'Id'>;
+
+/** The publish entry for one message, as SNS measures and delivers it. */
+export function publishEntry(m: EscalationMessage): PublishEntry {
+  return {
+    MessageStructure: 'json',
+    // No `email-json` member: SNS falls back to `default`, the JSON message, for it as for sqs and https.
+    Message: JSON.stringify({ default: JSON.stringify(m), email: emailText(m) }),
+    // Email subjects must be printable ASCII under 100 characters.
+    Subject: m.summary.replace(/[^\x20-\x7E]/g, '?').slice(0, 99),
+    MessageAttributes: messageAttributes(m),
+  };
+}
+
+const bytes = (value: string | undefined) => (value === undefined ? 0 : Buffer.byteLength(value, 'utf8'));
+
+/** What an entry counts against SNS's payload limit: body, subject, and each attribute's name, type and value. */
+export function encodedSize(entry: PublishEntry): number {
+  const attributes = Object.entries(entry.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) => sum + bytes(name) + bytes(value.DataType) + bytes(value.StringValue),
+    0,
+  );
+  return bytes(entry.Message) + bytes(entry.Subject) + attributes;
+}
+
+/**
+ * The message, or, when it would exceed SNS's limit, the message without its lowest-points evidence items
+ * and with a note saying how many were left out. Dropping only removes: redaction is never undone.
+ */
+export function fitToSnsLimit(message: EscalationMessage, limit = SNS_MAX_PAYLOAD_BYTES): EscalationMessage {
+  const sizeOf = (m: EscalationMessage) => encodedSize(publishEntry(m));
+  let size = sizeOf(message);
+  if (size <= limit) return message;
+  // Lowest points first; among equals, the later item first, so the kept list reads as it was ranked.
+  const dropOrder = message.evidence.map((factor, index) => ({ factor, index })).sort((a, b) => a.factor.points - b.factor.points || b.index - a.index);
+  const dropped = new Set<number>();
+  let fitted = message;
+  while (size > limit) {
+    if (dropped.size === message.evidence.length) {
+      throw new Error(`escalation ${message.idempotencyKey} is ${size} bytes without any evidence, over the SNS limit of ${limit}`);
+    }
+    // Shed about the excess in one step (each item's bytes as escaped inside the JSON document), then measure.
+    for (let shed = 0; shed < size - limit && dropped.size < message.evidence.length; ) {
+      const next = dropOrder[dropped.size]!;
+      dropped.add(next.index);
+      shed += bytes(JSON.stringify(JSON.stringify(next.factor)));
+    }
+    const omitted = dropped.size;
+    fitted = {
+      ...message,
+      evidence: message.evidence.filter((_, index) => !dropped.has(index)),
+      body: `${message.body}\n${omitted} further evidence ${omitted === 1 ? 'item' : 'items'} omitted to keep this message within the SNS size limit.`,
+    };
+    size = sizeOf(fitted);
+  }
+  return fitted;
+}
+
+/** Splits entries into PublishBatch calls within both the 10-entry and the 256 KiB total limits. */
+export function batches(entries: readonly PublishEntry[]): PublishBatchRequestEntry[][] {
+  const result: PublishBatchRequestEntry[][] = [];
+  let current: PublishBatchRequestEntry[] = [];
+  let currentSize = 0;
+  for (const entry of entries) {
+    const size = encodedSize(entry);
+    if (current.length === SNS_BATCH_SIZE || (current.length > 0 && currentSize + size > SNS_MAX_PAYLOAD_BYTES)) {
+      result.push(current);
+      current = [];
+      currentSize = 0;
+    }
+    current.push({ ...entry, Id: String(current.length) });
+    currentSize += size;
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'KMSThrottlingException', 'TooManyRequestsException']);
+
+/** Worth another attempt: throttling (of SNS or of the topic's KMS key) and server-side faults. */
+function isTransient(error: unknown): boolean {
+  const e = error as { name?: string; $fault?: string; $retryable?: { throttling?: boolean } };
+  return THROTTLING.has(e.name ?? '') || e.$retryable?.throttling === true || e.$fault === 'server';
+}
+
+export class PublishError extends Error {
+  override readonly name = 'PublishError';
+}
+
 export class SnsNotifier implements Notifier {
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+
   constructor(
     private readonly sns: SNSClient,
     private readonly topics: TopicArns,
-  ) {}
+    retry: RetryOptions = {},
+  ) {
+    this.maxAttempts = retry.maxAttempts ?? 5;
+    this.baseDelayMs = retry.baseDelayMs ?? 100;
+  }
 
+  /** Throws when any message could not be published, so the caller's outbox entry stays pending. */
   async publish(messages: readonly EscalationMessage[]): Promise<void> {
     for (const tier of Object.keys(this.topics) as Tier[]) {
-      const forTier = messages.filter((m) => m.tier === tier);
-      for (let i = 0; i < forTier.length; i += SNS_BATCH_SIZE) await this.publishBatch(tier, forTier.slice(i, i + SNS_BATCH_SIZE));
+      const entries = messages.filter((m) => m.tier === tier).map((m) => publishEntry(fitToSnsLimit(m)));
+      for (const batch of batches(entries)) await this.publishBatch(this.topics[tier], batch);
     }
   }
 
-  /** Retries only the entries SNS reports as failed; the caller's outbox keeps the rest safe on a crash. */
-  private async publishBatch(tier: Tier, batch: readonly EscalationMessage[]): Promise<void> {
-    let pending = batch.map((m, index) => ({
-      Id: String(index),
-      Message: JSON.stringify(m),
-      // Email subjects must be printable ASCII under 100 characters.
-      Subject: m.summary.replace(/[^\x20-\x7E]/g, '?').slice(0, 99),
-      MessageAttributes: messageAttributes(m),
-    }));
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await this.sns.send(new PublishBatchCommand({ TopicArn: this.topics[tier], PublishBatchRequestEntries: pending }));
-      const failed = new Set((result.Failed ?? []).map((f) => f.Id));
-      if (failed.size > 0 && attempt >= MAX_ATTEMPTS) {
-        throw new Error(`SNS refused ${failed.size} escalation messages after ${attempt} attempts: ${(result.Failed ?? []).map((f) => f.Message).join('; ')}`);
+  /** Retries only the entries SNS failed on its side; an entry it refuses as the sender's fault fails at once. */
+  private async publishBatch(topicArn: string, batch: readonly PublishBatchRequestEntry[]): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      let failed: BatchResultErrorEntry[];
+      try {
+        failed = (await this.sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [...pending] }))).Failed ?? [];
+      } catch (error) {
+        if (!isTransient(error) || attempt >= this.maxAttempts) throw error;
+        failed = pending.map((entry) => ({ Id: entry.Id, Code: (error as Error).name, SenderFault: false }));
       }
-      pending = pending.filter((entry) => failed.has(entry.Id));
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      if (failed.length === 0) return;
+      const keysOf = (entries: readonly BatchResultErrorEntry[]) =>
+        entries.map((f) => `${pending.find((e) => e.Id === f.Id)?.MessageAttributes?.idempotencyKey?.StringValue ?? f.Id} (${f.Code})`).join(', ');
+      const refused = failed.filter((f) => f.SenderFault);
+      if (refused.length > 0) throw new PublishError(`SNS refused ${refused.length} escalation messages: ${keysOf(refused)}`);
+      if (attempt >= this.maxAttempts) throw new PublishError(`SNS failed ${failed.length} escalation messages after ${attempt} attempts: ${keysOf(failed)}`);
+      const retry = new Set(failed.map((f) => f.Id));
+      pending = pending.filter((entry) => retry.has(entry.Id));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * this.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
 }

@@ -1,0 +1,428 @@
+// Replays a generated market history month by month through the risk model, as the daily score job would
+// have seen it (signals known by their receipt date, a baseline of that date), and measures how early and
+// how rightly it warned of the failures the history holds.
+import { computeBaseline } from '../../shared/domain/baseline.js';
+import {
+  auc,
+  bandMetrics,
+  type BandMetrics,
+  type EvaluationWindows,
+  evaluatedFailures,
+  firstWarning,
+  isEvaluatedFailure,
+  leadTimeDays,
+  likelihoodAuc,
+  percentile,
+  reaches,
+  ratio,
+  type RecallCount,
+  type ScoredMonth,
+  type Threshold,
+  THRESHOLDS,
+  type Track,
+  warns,
+} from '../../shared/domain/backtest-metrics.js';
+import { addDays, addMonths } from '../../shared/domain/dates.js';
+import { type Band, BANDS, type IsoDate, type RiskAssessment, SERVICE_KINDS, type Signal, signalKey } from '../../shared/domain/model.js';
+import { riskModel, type RiskModelConfig } from '../../shared/domain/risk-model.js';
+import { scoreMarket } from '../../shared/domain/score-market.js';
+import { SAMPLE_PARAMETERS } from '../sample/generate.js';
+import { type FailureEvent, HISTORY_PARAMETERS, type MarketHistory, type Precursor, PRECURSORS } from './history.js';
+
+/** The targets the model is held to (project brief). */
+export const BACKTEST_TARGETS = { redRecall: 0.8, redMedianLeadDays: 90, redPrecision: 0.5, auc: 0.85 } as const;
+
+export const HORIZON_MONTHS = 12;
+/** A year of history before failures and alarms count, so the scorer has its full windows of data. */
+export const WARM_UP_MONTHS = 12;
+
+export interface BacktestOptions {
+  model?: RiskModelConfig;
+  progress?: (line: string) => void;
+}
+
+export interface TargetResult {
+  target: string;
+  required: number;
+  value: number | null;
+  met: boolean;
+}
+
+/** Why a score reached a band: a hard trigger, the likelihood itself, or a High impact lifting it one band. */
+export type WarningCause = 'hard trigger' | 'likelihood' | 'high impact';
+
+export interface BandDiagnostics {
+  /** Recall among failures that showed each kind of precursor. */
+  recallByPrecursor: Record<Precursor, RecallCount>;
+  /** Failures with precursors that the band missed, and what the model saw of them. */
+  missedWithPrecursor: {
+    failures: number;
+    highestBand: Record<Band, number>;
+    highestLikelihood: { median: number | null; p75: number | null };
+    /** Scoring factors present at each missed failure's highest-likelihood score, by how many failures had them. */
+    factors: { indicator: string; failures: number }[];
+  };
+  /** What put warned failures in the band at their first warning. */
+  warningCauses: Record<WarningCause, number>;
+  /** False-alarm location-months: what put them in the band and which factors they carried. */
+  falseAlarms: { causes: Record<WarningCause, number>; factors: { indicator: string; share: number }[] };
+}
+
+export interface BacktestReport {
+  modelVersion: string;
+  generator: {
+    seed: number;
+    from: IsoDate;
+    to: IsoDate;
+    locations: number;
+    providers: number;
+    groups: number;
+    signals: number;
+    /** The history generator's parameters and the sample generator's it reuses, so the run can be judged and repeated. */
+    parameters: { history: typeof HISTORY_PARAMETERS; sample: typeof SAMPLE_PARAMETERS };
+  };
+  parameters: {
+    scoredOn: string;
+    scoringDates: number;
+    horizonMonths: number;
+    windows: EvaluationWindows;
+    definitions: Record<string, string>;
+  };
+  counts: {
+    events: number;
+    eventsByKind: Record<string, number>;
+    evaluatedFailures: number;
+    evaluatedWithPrecursor: number;
+    evaluatedWithoutPrecursor: number;
+    withheldSignals: number;
+    locationMonthsScored: number;
+  };
+  auc: { value: number | null; locationMonths: number; positives: number };
+  bands: Record<Threshold, BandMetrics>;
+  /**
+   * The best any model could do on this history: one that knew each failure's run-up from its first day and
+   * nothing of sudden failures. Targets above these cannot be met here, whatever the calibration.
+   */
+  ceilings: { recall: number | null; medianLeadDays: number | null; auc: number | null };
+  targets: TargetResult[];
+  diagnostics: {
+    byThreshold: Record<Threshold, BandDiagnostics>;
+    /** AUC of the likelihood within each kind of service. */
+    aucByServiceKind: Record<string, number | null>;
+    /**
+     * Each scoring factor over the alarm window's location-months: how often it was present, the share of those
+     * followed by an event within the horizon, and that share over the base rate (lift).
+     */
+    factorLift: { baseRate: number | null; factors: FactorLift[] };
+  };
+}
+
+export interface FactorLift {
+  indicator: string;
+  locationMonths: number;
+  eventRate: number | null;
+  lift: number | null;
+}
+
+const DEFINITIONS: Record<string, string> = {
+  population: 'A location is scored on the 1st of each month from the start of the history until the day before its event; after its event it is out of the market.',
+  withheld: "The event's own signals (the Inadequate rating, the Deregistered registration, the insolvency snapshots and their repeats) are withheld from the scorer: they all describe the event day or later.",
+  knownAt: 'Each score uses only the signals received by its date (receivedOn) and a baseline computed as of that date.',
+  warning: 'A failure is warned when a score dated strictly before the event and no more than 12 months before it reached the band (Red; Amber or Red for Amber+).',
+  recall: 'Warned failures / failures, over events dated failuresFrom..failuresTo.',
+  precision: "Of the locations whose first in-band score dated alarmsFrom..alarmsTo, the share whose event followed that first score within 12 months.",
+  falseAlarms: 'Location-months dated alarmsFrom..alarmsTo in the band with no event at that location in the following 12 months, per 1,000 location-months in that window.',
+  leadTime: 'Days from the first in-band score within the 12 months before the event to the event, over warned failures: median and 25th percentile (linear interpolation).',
+  auc: "Rank-sum AUC of the likelihood over location-months dated alarmsFrom..alarmsTo, positive when the location's event follows within 12 months; tied scores count a half.",
+};
+
+/** A subject's signals in order of receipt, so the ones known at a date are a prefix. */
+interface ReceiptIndex {
+  signals: Signal[];
+  receivedOn: IsoDate[];
+}
+
+function indexByReceipt(signals: readonly Signal[], type: 'location' | 'provider'): Map<string, ReceiptIndex> {
+  const bySubject = new Map<string, Signal[]>();
+  for (const signal of signals) {
+    if (signal.subject.type !== type) continue;
+    const list = bySubject.get(signal.subject.id);
+    if (list) list.push(signal);
+    else bySubject.set(signal.subject.id, [signal]);
+  }
+  return new Map(
+    [...bySubject].map(([id, list]) => {
+      list.sort((a, b) => (a.receivedOn < b.receivedOn ? -1 : a.receivedOn > b.receivedOn ? 1 : 0));
+      return [id, { signals: list, receivedOn: list.map((s) => s.receivedOn) }];
+    }),
+  );
+}
+
+function receivedBy(index: ReceiptIndex | undefined, asOf: IsoDate): Signal[] {
+  if (!index) return [];
+  let low = 0;
+  let high = index.receivedOn.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (index.receivedOn[mid]! <= asOf) low = mid + 1;
+    else high = mid;
+  }
+  return index.signals.slice(0, low);
+}
+
+export function evaluationWindows(history: Pick<MarketHistory, 'from' | 'to'>): EvaluationWindows {
+  const warmedUp = addMonths(history.from, WARM_UP_MONTHS);
+  return {
+    failuresFrom: warmedUp,
+    failuresTo: history.to,
+    alarmsFrom: warmedUp,
+    // The last date whose following horizon lies wholly inside the history.
+    alarmsTo: addDays(addMonths(addDays(history.to, 1), -HORIZON_MONTHS), -1),
+    horizonMonths: HORIZON_MONTHS,
+  };
+}
+
+export function scoringDates(history: Pick<MarketHistory, 'from' | 'to'>): IsoDate[] {
+  const dates: IsoDate[] = [];
+  for (let on = history.from; on <= history.to; on = addMonths(on, 1)) dates.push(on);
+  return dates;
+}
+
+function causeOf(assessment: Pick<RiskAssessment, 'hardTriggers' | 'likelihood'>, threshold: Threshold, model: RiskModelConfig): WarningCause {
+  if (assessment.hardTriggers.length > 0) return 'hard trigger';
+  return assessment.likelihood >= (threshold === 'Red' ? model.bands.redFrom : model.bands.amberFrom) ? 'likelihood' : 'high impact';
+}
+
+/** An indicator without its figures and council codes, so the same factor at different homes counts once. */
+const indicatorKind = (indicator: string): string => indicator.replace(/E\d{8}/g, '<council>').replace(/\d+(\.\d+)?/g, 'N');
+
+/** What the diagnostics keep of a failing location's score in the months before its event. */
+interface FailureMonth extends ScoredMonth {
+  hardTriggers: string[];
+  indicators: string[];
+}
+
+const emptyCauses = (): Record<WarningCause, number> => ({ 'hard trigger': 0, likelihood: 0, 'high impact': 0 });
+
+interface FalseAlarmTally {
+  months: number;
+  causes: Record<WarningCause, number>;
+  indicators: Map<string, number>;
+}
+
+interface Replay {
+  tracks: Track[];
+  failureMonths: Map<string, FailureMonth[]>;
+  falseAlarms: Record<Threshold, FalseAlarmTally>;
+  /** Per factor: alarm-window location-months carrying it, and how many of those an event followed. */
+  factorMonths: Map<string, { months: number; followed: number }>;
+  withheld: number;
+}
+
+function replay(history: MarketHistory, model: RiskModelConfig, windows: EvaluationWindows, progress: (line: string) => void): Replay {
+  const withheldKeys = new Set(history.events.flatMap((e) => e.outcomeSignalKeys));
+  const usable = history.signals.filter((s) => !withheldKeys.has(signalKey(s)));
+  const byLocation = indexByReceipt(usable, 'location');
+  const byProvider = indexByReceipt(usable, 'provider');
+  const eventOf = new Map(history.events.map((e) => [e.locationId, e]));
+  const evaluated = new Set(history.events.filter((e) => isEvaluatedFailure(e.on, windows)).map((e) => e.locationId));
+  const months = new Map<string, ScoredMonth[]>(history.locations.map((l) => [l.locationId, []]));
+  const failureMonths = new Map<string, FailureMonth[]>();
+  const factorMonths = new Map<string, { months: number; followed: number }>();
+  const falseAlarms = Object.fromEntries(THRESHOLDS.map((t) => [t, { months: 0, causes: emptyCauses(), indicators: new Map<string, number>() }])) as Record<Threshold, FalseAlarmTally>;
+
+  const dates = scoringDates(history);
+  dates.forEach((asOf, i) => {
+    const population = history.locations.filter((l) => l.registeredOn <= asOf && !((eventOf.get(l.locationId)?.on ?? '9999-12-31') <= asOf));
+    const signalsByLocation = new Map(population.map((l) => [l.locationId, receivedBy(byLocation.get(l.locationId), asOf)]));
+    const providerIds = new Set(population.map((l) => l.providerId));
+    const signalsByProvider = new Map([...providerIds].map((id) => [id, receivedBy(byProvider.get(id), asOf)]));
+    const baseline = computeBaseline({ asOf, locations: population, signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
+    const { locations: assessments } = scoreMarket(
+      { locations: population, providers: history.providers, groups: history.groups, signalsByLocation, signalsByProvider },
+      asOf,
+      model,
+      baseline,
+    );
+    for (const a of assessments) {
+      const id = a.subject.id;
+      months.get(id)!.push({ on: asOf, likelihood: a.likelihood, band: a.band });
+      const event = eventOf.get(id);
+      const followed = event !== undefined && warns(asOf, event.on, HORIZON_MONTHS);
+      if (followed && evaluated.has(id)) {
+        const kept: FailureMonth = { on: asOf, likelihood: a.likelihood, band: a.band, hardTriggers: a.hardTriggers, indicators: a.factors.map((f) => indicatorKind(f.indicator)) };
+        const list = failureMonths.get(id);
+        if (list) list.push(kept);
+        else failureMonths.set(id, [kept]);
+      }
+      if (asOf < windows.alarmsFrom || asOf > windows.alarmsTo) continue;
+      const indicators = new Set(a.factors.map((f) => indicatorKind(f.indicator)));
+      for (const indicator of indicators) {
+        const tally = factorMonths.get(indicator) ?? { months: 0, followed: 0 };
+        tally.months++;
+        if (followed) tally.followed++;
+        factorMonths.set(indicator, tally);
+      }
+      if (followed) continue;
+      for (const threshold of THRESHOLDS) {
+        if (!reaches(a.band, threshold)) continue;
+        const tally = falseAlarms[threshold];
+        tally.months++;
+        tally.causes[causeOf(a, threshold, model)]++;
+        for (const indicator of indicators) tally.indicators.set(indicator, (tally.indicators.get(indicator) ?? 0) + 1);
+      }
+    }
+    if (i % 6 === 5 || i === dates.length - 1) {
+      const count = (band: Band) => assessments.filter((a) => a.band === band).length;
+      progress(`  scored ${asOf} (${i + 1}/${dates.length}): ${population.length} locations, ${count('Red')} Red, ${count('Amber')} Amber`);
+    }
+  });
+
+  const tracks = history.locations.map((l): Track => {
+    const event = eventOf.get(l.locationId);
+    return { id: l.locationId, months: months.get(l.locationId)!, outcome: event ? { on: event.on, kind: event.kind, hadPrecursor: event.hadPrecursor } : null };
+  });
+  return { tracks, failureMonths, falseAlarms, factorMonths, withheld: history.signals.length - usable.length };
+}
+
+const BAND_RANK: Record<Band, number> = { Green: 0, Amber: 1, Red: 2 };
+
+function topCounts(counts: Map<string, number>, limit: number): [string, number][] {
+  return [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).slice(0, limit);
+}
+
+function diagnose(threshold: Threshold, failures: readonly FailureEvent[], run: Replay, model: RiskModelConfig): BandDiagnostics {
+  const monthsOf = (e: FailureEvent) => run.failureMonths.get(e.locationId) ?? [];
+  const warning = (e: FailureEvent) => firstWarning(monthsOf(e), e.on, threshold, HORIZON_MONTHS) as FailureMonth | null;
+  const recallByPrecursor = Object.fromEntries(
+    PRECURSORS.map((p) => {
+      const showing = failures.filter((e) => e.precursors.includes(p));
+      const warned = showing.filter((e) => warning(e) !== null).length;
+      return [p, { failures: showing.length, warned, recall: ratio(warned, showing.length) }];
+    }),
+  ) as Record<Precursor, RecallCount>;
+
+  const missed = failures.filter((e) => e.hadPrecursor && warning(e) === null);
+  const highestBand = Object.fromEntries(BANDS.map((b) => [b, 0])) as Record<Band, number>;
+  const highestLikelihoods: number[] = [];
+  const missedFactors = new Map<string, number>();
+  for (const event of missed) {
+    const seen = monthsOf(event);
+    if (seen.length === 0) continue;
+    highestBand[seen.reduce((top, m) => (BAND_RANK[m.band] > BAND_RANK[top] ? m.band : top), 'Green' as Band)]++;
+    const peak = seen.reduce((top, m) => (m.likelihood > top.likelihood ? m : top));
+    highestLikelihoods.push(peak.likelihood);
+    for (const indicator of new Set(peak.indicators)) missedFactors.set(indicator, (missedFactors.get(indicator) ?? 0) + 1);
+  }
+
+  const warningCauses = emptyCauses();
+  for (const event of failures) {
+    const first = warning(event);
+    if (first) warningCauses[causeOf(first, threshold, model)]++;
+  }
+  const tally = run.falseAlarms[threshold];
+  return {
+    recallByPrecursor,
+    missedWithPrecursor: {
+      failures: missed.length,
+      highestBand,
+      highestLikelihood: { median: percentile(highestLikelihoods, 50), p75: percentile(highestLikelihoods, 75) },
+      factors: topCounts(missedFactors, 12).map(([indicator, n]) => ({ indicator, failures: n })),
+    },
+    warningCauses,
+    falseAlarms: {
+      causes: tally.causes,
+      factors: topCounts(tally.indicators, 12).map(([indicator, n]) => ({ indicator, share: Math.round((1000 * n) / Math.max(1, tally.months)) / 1000 })),
+    },
+  };
+}
+
+const meets = (value: number | null, required: number): boolean => value !== null && value >= required;
+
+function ceilings(history: MarketHistory, tracks: readonly Track[], windows: EvaluationWindows): BacktestReport['ceilings'] {
+  const eventOf = new Map(history.events.map((e) => [e.locationId, e]));
+  // A score "sees" a failure once its run-up has begun; sudden failures are never seen.
+  const sees = (track: Track, on: IsoDate): boolean => {
+    const from = eventOf.get(track.id)?.precursorsFrom;
+    return from !== null && from !== undefined && on >= from && warns(on, track.outcome!.on, HORIZON_MONTHS);
+  };
+  const failures = evaluatedFailures(tracks, windows);
+  const leads = failures.flatMap((t) => {
+    const first = t.months.find((m) => sees(t, m.on));
+    return first ? [leadTimeDays(first, t.outcome.on)] : [];
+  });
+  const points = tracks.flatMap((t) =>
+    t.months
+      .filter((m) => m.on >= windows.alarmsFrom && m.on <= windows.alarmsTo)
+      .map((m) => ({ score: sees(t, m.on) ? 1 : 0, positive: t.outcome !== null && warns(m.on, t.outcome.on, HORIZON_MONTHS) })),
+  );
+  return { recall: ratio(leads.length, failures.length), medianLeadDays: percentile(leads, 50), auc: auc(points) };
+}
+
+export function runBacktest(history: MarketHistory, options: BacktestOptions = {}): BacktestReport {
+  const model = options.model ?? riskModel();
+  const windows = evaluationWindows(history);
+  const run = replay(history, model, windows, options.progress ?? (() => {}));
+  const bands = Object.fromEntries(THRESHOLDS.map((t) => [t, bandMetrics(run.tracks, t, windows)])) as Record<Threshold, BandMetrics>;
+  const rocAuc = likelihoodAuc(run.tracks, windows);
+  const evaluatedIds = new Set(evaluatedFailures(run.tracks, windows).map((t) => t.id));
+  const failures = history.events.filter((e) => evaluatedIds.has(e.locationId));
+  const red = bands.Red;
+  const targets: TargetResult[] = [
+    { target: 'Red precedes failures (recall)', required: BACKTEST_TARGETS.redRecall, value: red.recall.recall },
+    { target: 'Median lead time of Red (days)', required: BACKTEST_TARGETS.redMedianLeadDays, value: red.leadTimeDays.median },
+    { target: 'Precision of Red', required: BACKTEST_TARGETS.redPrecision, value: red.precision.precision },
+    { target: 'AUC of the likelihood', required: BACKTEST_TARGETS.auc, value: rocAuc.auc },
+  ].map((t) => ({ ...t, met: meets(t.value, t.required) }));
+
+  const eventsByKind: Record<string, number> = {};
+  for (const e of history.events) eventsByKind[e.kind] = (eventsByKind[e.kind] ?? 0) + 1;
+  return {
+    modelVersion: model.version,
+    generator: {
+      seed: history.seed,
+      from: history.from,
+      to: history.to,
+      locations: history.locations.length,
+      providers: history.providers.length,
+      groups: history.groups.length,
+      signals: history.signals.length,
+      parameters: { history: HISTORY_PARAMETERS, sample: SAMPLE_PARAMETERS },
+    },
+    parameters: { scoredOn: 'the 1st of each month', scoringDates: scoringDates(history).length, horizonMonths: HORIZON_MONTHS, windows, definitions: DEFINITIONS },
+    counts: {
+      events: history.events.length,
+      eventsByKind,
+      evaluatedFailures: failures.length,
+      evaluatedWithPrecursor: failures.filter((e) => e.hadPrecursor).length,
+      evaluatedWithoutPrecursor: failures.filter((e) => !e.hadPrecursor).length,
+      withheldSignals: run.withheld,
+      locationMonthsScored: run.tracks.reduce((sum, t) => sum + t.months.length, 0),
+    },
+    auc: { value: rocAuc.auc, locationMonths: rocAuc.locationMonths, positives: rocAuc.positives },
+    bands,
+    ceilings: ceilings(history, run.tracks, windows),
+    targets,
+    diagnostics: {
+      byThreshold: Object.fromEntries(THRESHOLDS.map((t) => [t, diagnose(t, failures, run, model)])) as Record<Threshold, BandDiagnostics>,
+      aucByServiceKind: Object.fromEntries(
+        SERVICE_KINDS.map((kind) => {
+          const ids = new Set(history.locations.filter((l) => l.serviceKind === kind).map((l) => l.locationId));
+          return [kind, likelihoodAuc(run.tracks.filter((t) => ids.has(t.id)), windows).auc];
+        }),
+      ),
+      factorLift: factorLift(run, rocAuc),
+    },
+  };
+}
+
+function factorLift(run: Replay, overall: { locationMonths: number; positives: number }): BacktestReport['diagnostics']['factorLift'] {
+  const baseRate = ratio(overall.positives, overall.locationMonths);
+  const factors = [...run.factorMonths]
+    .map(([indicator, { months, followed }]) => {
+      const eventRate = ratio(followed, months);
+      return { indicator, locationMonths: months, eventRate, lift: eventRate !== null && baseRate ? eventRate / baseRate : null };
+    })
+    .sort((a, b) => (b.lift ?? 0) - (a.lift ?? 0) || (a.indicator < b.indicator ? -1 : 1));
+  return { baseRate, factors };
+}

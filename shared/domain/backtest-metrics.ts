@@ -1,0 +1,170 @@
+// How early and how rightly a risk model warned, measured on a replayed history whose outcomes are known.
+// Pure: tracks of monthly scores and each location's outcome in, metrics out. The rules are the backtest's
+// definitions, so they live here once and the tests pin them down.
+import { addMonths, daysBetween } from './dates.js';
+import type { Band, IsoDate } from './model.js';
+
+export const THRESHOLDS = ['Red', 'Amber+'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];
+
+export const reaches = (band: Band, threshold: Threshold): boolean => (threshold === 'Red' ? band === 'Red' : band !== 'Green');
+
+/**
+ * A score on `scoredOn` warns of an event on `eventOn` only if it came strictly before the event (a Red on
+ * the day itself is no warning) and no more than `horizonMonths` before it.
+ */
+export const warns = (scoredOn: IsoDate, eventOn: IsoDate, horizonMonths: number): boolean =>
+  scoredOn < eventOn && scoredOn >= addMonths(eventOn, -horizonMonths);
+
+export interface ScoredMonth {
+  on: IsoDate;
+  likelihood: number;
+  band: Band;
+}
+
+export interface TrackedOutcome {
+  on: IsoDate;
+  kind: string;
+  hadPrecursor: boolean;
+}
+
+/** One location's scores in date order, for the dates it was in the market, and what became of it. */
+export interface Track {
+  id: string;
+  months: readonly ScoredMonth[];
+  outcome: TrackedOutcome | null;
+}
+
+/** The first score at or past the threshold that warns of the event, or null when none did. */
+export function firstWarning(months: readonly ScoredMonth[], eventOn: IsoDate, threshold: Threshold, horizonMonths: number): ScoredMonth | null {
+  return months.find((m) => reaches(m.band, threshold) && warns(m.on, eventOn, horizonMonths)) ?? null;
+}
+
+export const leadTimeDays = (warning: ScoredMonth, eventOn: IsoDate): number => daysBetween(warning.on, eventOn);
+
+/** The p-th percentile (0-100) by linear interpolation between order statistics (Hyndman & Fan type 7); null if empty. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = ((sorted.length - 1) * p) / 100;
+  const lower = Math.floor(h);
+  const upper = Math.min(lower + 1, sorted.length - 1);
+  return sorted[lower]! + (h - lower) * (sorted[upper]! - sorted[lower]!);
+}
+
+/**
+ * Area under the ROC curve by the rank-sum (Mann-Whitney) method: the chance that a random positive scores
+ * above a random negative, ties counting a half (tied scores share their mean rank). Null without both classes.
+ */
+export function auc(points: readonly { score: number; positive: boolean }[]): number | null {
+  const positives = points.filter((p) => p.positive).length;
+  const negatives = points.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  const sorted = [...points].sort((a, b) => a.score - b.score);
+  let positiveRankSum = 0;
+  for (let start = 0; start < sorted.length; ) {
+    let end = start;
+    while (end + 1 < sorted.length && sorted[end + 1]!.score === sorted[start]!.score) end++;
+    const meanRank = (start + end) / 2 + 1;
+    for (let i = start; i <= end; i++) if (sorted[i]!.positive) positiveRankSum += meanRank;
+    start = end + 1;
+  }
+  return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+export const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+/**
+ * Which dates count. Failures are those with an event in [failuresFrom, failuresTo]. Location-months (for
+ * precision, false alarms and AUC) are scores dated in [alarmsFrom, alarmsTo], so each has its full horizon
+ * of follow-up inside the history.
+ */
+export interface EvaluationWindows {
+  failuresFrom: IsoDate;
+  failuresTo: IsoDate;
+  alarmsFrom: IsoDate;
+  alarmsTo: IsoDate;
+  horizonMonths: number;
+}
+
+export interface RecallCount {
+  failures: number;
+  warned: number;
+  recall: number | null;
+}
+
+export interface BandMetrics {
+  threshold: Threshold;
+  recall: RecallCount;
+  withPrecursor: RecallCount;
+  withoutPrecursor: RecallCount;
+  byKind: Record<string, RecallCount>;
+  /** Days from the first warning within the horizon to the event, over warned failures. */
+  leadTimeDays: { n: number; median: number | null; p25: number | null };
+  /** Locations whose first score in the band (within the alarm window) was followed by their event within the horizon. */
+  precision: { warnedLocations: number; failedWithinHorizon: number; precision: number | null };
+  /** Location-months in the band with no event in the following horizon, per 1,000 location-months. */
+  falseAlarms: { locationMonths: number; falseAlarmMonths: number; per1000LocationMonths: number | null };
+}
+
+const inRange = (on: IsoDate, from: IsoDate, to: IsoDate): boolean => on >= from && on <= to;
+
+/** Whether the location's event follows a score on `on` within the horizon. */
+const eventFollows = (track: Track, on: IsoDate, horizonMonths: number): boolean =>
+  track.outcome !== null && warns(on, track.outcome.on, horizonMonths);
+
+export const isEvaluatedFailure = (eventOn: IsoDate, windows: EvaluationWindows): boolean => inRange(eventOn, windows.failuresFrom, windows.failuresTo);
+
+export const evaluatedFailures = (tracks: readonly Track[], windows: EvaluationWindows): (Track & { outcome: TrackedOutcome })[] =>
+  tracks.filter((t): t is Track & { outcome: TrackedOutcome } => t.outcome !== null && isEvaluatedFailure(t.outcome.on, windows));
+
+function recallOf(failures: readonly (Track & { outcome: TrackedOutcome })[], threshold: Threshold, horizonMonths: number): RecallCount {
+  const warned = failures.filter((t) => firstWarning(t.months, t.outcome.on, threshold, horizonMonths) !== null).length;
+  return { failures: failures.length, warned, recall: ratio(warned, failures.length) };
+}
+
+export function bandMetrics(tracks: readonly Track[], threshold: Threshold, windows: EvaluationWindows): BandMetrics {
+  const { horizonMonths } = windows;
+  const failures = evaluatedFailures(tracks, windows);
+  const kinds = [...new Set(failures.map((t) => t.outcome.kind))].sort();
+  const leads = failures.flatMap((t) => {
+    const warning = firstWarning(t.months, t.outcome.on, threshold, horizonMonths);
+    return warning ? [leadTimeDays(warning, t.outcome.on)] : [];
+  });
+
+  let warnedLocations = 0;
+  let failedWithinHorizon = 0;
+  let locationMonths = 0;
+  let falseAlarmMonths = 0;
+  for (const track of tracks) {
+    const inWindow = track.months.filter((m) => inRange(m.on, windows.alarmsFrom, windows.alarmsTo));
+    locationMonths += inWindow.length;
+    falseAlarmMonths += inWindow.filter((m) => reaches(m.band, threshold) && !eventFollows(track, m.on, horizonMonths)).length;
+    const first = inWindow.find((m) => reaches(m.band, threshold));
+    if (first) {
+      warnedLocations++;
+      if (eventFollows(track, first.on, horizonMonths)) failedWithinHorizon++;
+    }
+  }
+
+  return {
+    threshold,
+    recall: recallOf(failures, threshold, horizonMonths),
+    withPrecursor: recallOf(failures.filter((t) => t.outcome.hadPrecursor), threshold, horizonMonths),
+    withoutPrecursor: recallOf(failures.filter((t) => !t.outcome.hadPrecursor), threshold, horizonMonths),
+    byKind: Object.fromEntries(kinds.map((kind) => [kind, recallOf(failures.filter((t) => t.outcome.kind === kind), threshold, horizonMonths)])),
+    leadTimeDays: { n: leads.length, median: percentile(leads, 50), p25: percentile(leads, 25) },
+    precision: { warnedLocations, failedWithinHorizon, precision: ratio(failedWithinHorizon, warnedLocations) },
+    falseAlarms: { locationMonths, falseAlarmMonths, per1000LocationMonths: locationMonths > 0 ? (1000 * falseAlarmMonths) / locationMonths : null },
+  };
+}
+
+/** AUC of the likelihood over the location-months of the alarm window: positive when an event follows within the horizon. */
+export function likelihoodAuc(tracks: readonly Track[], windows: EvaluationWindows): { auc: number | null; locationMonths: number; positives: number } {
+  const points = tracks.flatMap((track) =>
+    track.months
+      .filter((m) => inRange(m.on, windows.alarmsFrom, windows.alarmsTo))
+      .map((m) => ({ score: m.likelihood, positive: eventFollows(track, m.on, windows.horizonMonths) })),
+  );
+  return { auc: auc(points), locationMonths: points.length, positives: points.filter((p) => p.positive).length };
+}

@@ -1,0 +1,271 @@
+// Escalation episodes on DynamoDB Local: a decision is stored with its outbox entry once or not at all, an
+// acknowledgement once per tier and recipient and only while the episode is open, and the acknowledge
+// handler answers as the HTTP API would. Each test works on its own provider.
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
+import { invoke } from '../../cli/local/invoke.js';
+import { type EscalatePorts, type EscalateReport, escalate } from '../../functions/escalate/escalate.js';
+import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import type { Acknowledgement, EscalationMessage } from '../../shared/domain/escalation.js';
+import type { RiskAssessment } from '../../shared/domain/model.js';
+import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
+import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
+import { acknowledgementRequest } from '../../cli/local/invoke.js';
+import { feed, mustDecide } from '../support/escalation.js';
+import { assessment, CAMDEN, LEEDS, location, MANCHESTER, marketContext, provider } from '../support/fixtures.js';
+import { type LocalAws, startLocalAws } from '../support/local-aws.js';
+
+type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A Red provider with one Leeds home where Camden places residents. */
+function world(providerId: string, homeId: string) {
+  const market = marketContext([location({ locationId: homeId, providerId })], { [homeId]: [CAMDEN] }, [provider({ providerId })]);
+  const on = (asOf: string, overrides: Partial<RiskAssessment> = {}) => assessment({ subject: { type: 'provider', id: providerId }, asOf, ...overrides });
+  return { market, on };
+}
+
+const acknowledgementOf = (episodeId: string, recipientId: string): Acknowledgement => ({
+  episodeId,
+  tier: 'local',
+  recipientId,
+  role: 'council-commissioner',
+  by: 'user-1',
+  on: '2025-10-16',
+});
+
+describe('escalation episodes on DynamoDB Local', () => {
+  let aws: LocalAws;
+  let store: DynamoEscalationStore;
+  let stores: DynamoStores;
+  let handler: Handler;
+  const post = async (episodeId: string, claims: Record<string, string>, on = '2025-10-16') => {
+    const response = await invoke('acknowledge', handler, acknowledgementRequest(episodeId, claims, on));
+    return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') as Record<string, unknown> };
+  };
+  const commissioner = (gss: string) => ({ sub: 'user-1', 'custom:role': 'council-commissioner', 'custom:party': gss });
+
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    store = new DynamoEscalationStore(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+    stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
+    // The handler reads its table from the environment when loaded, as in Lambda.
+    handler = (await import('../../functions/acknowledge/handler.js')).handler;
+  });
+
+  afterAll(async () => {
+    await aws?.stop();
+  });
+
+  describe('the store', () => {
+    it('records a decision with its outbox entry once, and refuses a decision made on a stale episode', async () => {
+      // Prepare
+      const { market, on } = world('1-900000011', '1-100000011');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      const worsened = mustDecide(on('2025-10-16', { hardTriggers: [HARD_TRIGGERS.s56Notice] }), opened.episode, market);
+      const fromStale = mustDecide(on('2025-10-17', { hardTriggers: [HARD_TRIGGERS.insolvency] }), opened.episode, market);
+
+      // Act
+      const outcomes = [
+        await store.recordDecision(opened, undefined),
+        await store.recordDecision(opened, undefined),
+        await store.recordDecision(worsened, opened.episode),
+        await store.recordDecision(fromStale, opened.episode),
+      ];
+
+      // Assess
+      expect(outcomes).toEqual(['recorded', 'superseded', 'recorded', 'superseded']);
+      expect(await store.currentEpisode(opened.episode.subject)).toEqual(worsened.episode);
+      const pending = (await store.pendingOutbox()).filter((e) => e.outboxId.startsWith(opened.episode.episodeId));
+      expect(pending.map((e) => [e.outboxId, e.messages.length])).toEqual([
+        [`${opened.episode.episodeId}#1`, 2],
+        [`${opened.episode.episodeId}#2`, 2],
+      ]);
+      expect(pending[1]?.messages).toEqual(worsened.messages);
+    });
+
+    it('records a change of the stand-down count without an outbox entry', async () => {
+      // Prepare
+      const { market, on } = world('1-900000012', '1-100000012');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      await store.recordDecision(opened, undefined);
+      const belowExit = mustDecide(on('2025-10-16', { likelihood: 50, band: 'Amber' }), opened.episode, market);
+
+      // Act
+      const outcome = await store.recordDecision(belowExit, opened.episode);
+
+      // Assess
+      expect(belowExit.messages).toEqual([]);
+      expect(outcome).toBe('recorded');
+      expect(await store.currentEpisode(opened.episode.subject)).toMatchObject({ belowExitCount: 1, lastAssessedOn: '2025-10-16', change: 1 });
+      expect((await store.pendingOutbox()).filter((e) => e.outboxId.startsWith(opened.episode.episodeId)).map((e) => e.outboxId)).toEqual([`${opened.episode.episodeId}#1`]);
+    });
+
+    it('takes a published entry off the pending list and lists its disclosures by subject and by recipient', async () => {
+      // Prepare
+      const { market, on } = world('1-900000013', '1-100000013');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      await store.recordDecision(opened, undefined);
+      const entry = (await store.pendingOutbox()).find((e) => e.outboxId === `${opened.episode.episodeId}#1`)!;
+
+      // Act
+      await store.markPublished(entry, '2025-10-15');
+      await store.markPublished(entry, '2025-10-16');
+
+      // Assess
+      expect((await store.pendingOutbox()).map((e) => e.outboxId)).not.toContain(entry.outboxId);
+      const bySubject = await store.disclosuresForSubject('1-900000013');
+      expect(bySubject.map((d) => [d.recipientId, d.changeKind, d.disclosedOn])).toEqual([
+        [LEEDS, 'opened', '2025-10-15'],
+        [CAMDEN, 'opened', '2025-10-15'],
+      ]);
+      const toCamden = (await store.disclosuresForRecipient(CAMDEN)).filter((d) => d.subjectId === '1-900000013');
+      expect(toCamden).toEqual([
+        {
+          idempotencyKey: `${opened.episode.episodeId}#1#local#${CAMDEN}`,
+          episodeId: opened.episode.episodeId,
+          changeKind: 'opened',
+          subjectId: '1-900000013',
+          recipientId: CAMDEN,
+          tier: 'local',
+          fieldClasses: ['public', 'official'],
+          protocolVersion: 'protocol-1',
+          legalBasis: DEFAULT_PROTOCOL.legalBasis,
+          disclosedOn: '2025-10-15',
+        },
+      ]);
+    });
+
+    it('stores one acknowledgement per tier and recipient when two arrive at once, beside the episode', async () => {
+      // Prepare
+      const { market, on } = world('1-900000014', '1-100000014');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      await store.recordDecision(opened, undefined);
+      const ack = acknowledgementOf(opened.episode.episodeId, LEEDS);
+
+      // Act
+      const outcomes = await Promise.all([store.acknowledge(ack), store.acknowledge({ ...ack, by: 'user-2' })]);
+
+      // Assess
+      expect(outcomes.sort()).toEqual(['already-acknowledged', 'recorded']);
+      const stored = await store.episode(opened.episode.episodeId);
+      expect(stored?.acknowledgements).toHaveLength(1);
+      expect(stored?.acknowledgements[0]).toMatchObject({ recipientId: LEEDS, tier: 'local' });
+      expect(await store.currentEpisode(opened.episode.subject)).toEqual(stored);
+    });
+
+    it('keeps an acknowledgement when a later decision rewrites the episode', async () => {
+      // Prepare
+      const { market, on } = world('1-900000015', '1-100000015');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      await store.recordDecision(opened, undefined);
+      await store.acknowledge(acknowledgementOf(opened.episode.episodeId, CAMDEN));
+      const read = (await store.currentEpisode(opened.episode.subject))!;
+      const worsened = mustDecide(on('2025-10-16', { hardTriggers: [HARD_TRIGGERS.s56Notice] }), read, market);
+
+      // Act
+      await store.recordDecision(worsened, read);
+
+      // Assess
+      const after = await store.currentEpisode(opened.episode.subject);
+      expect(after?.change).toBe(2);
+      expect(after?.acknowledgements.map((a) => a.recipientId)).toEqual([CAMDEN]);
+    });
+
+    it('refuses an acknowledgement of an episode that has stood down, and of one never stored', async () => {
+      // Prepare
+      const { market, on } = world('1-900000016', '1-100000016');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      const [first, second] = feed([on('2025-10-16', { likelihood: 50 }), on('2025-10-17', { likelihood: 50 })], opened.episode, market);
+      await store.recordDecision(opened, undefined);
+      await store.recordDecision(first!, opened.episode);
+      await store.recordDecision(second!, first!.episode);
+
+      // Act
+      const closed = await store.acknowledge(acknowledgementOf(opened.episode.episodeId, LEEDS));
+      const unknown = await store.acknowledge(acknowledgementOf('provider-1-900000099-2025-10-15', LEEDS));
+
+      // Assess
+      expect(second?.episode.status).toBe('stood-down');
+      expect([closed, unknown]).toEqual(['episode-closed', 'episode-closed']);
+    });
+  });
+
+  describe('the acknowledge handler', () => {
+    const { market, on } = world('1-900000021', '1-100000021');
+    const episodeId = 'provider-1-900000021-2025-10-15';
+
+    beforeAll(async () => {
+      await store.recordDecision(mustDecide(on('2025-10-15'), undefined, market), undefined);
+    });
+
+    it('answers 200 to a party the episode was addressed to, and 409 when it acknowledges again', async () => {
+      // Act
+      const first = await post(episodeId, commissioner(LEEDS), '2025-10-16');
+      const again = await post(episodeId, commissioner(LEEDS), '2025-10-17');
+
+      // Assess
+      expect(first).toEqual({ status: 200, body: { outcome: 'acknowledged', episodeId, tier: 'local', party: LEEDS, on: '2025-10-16' } });
+      expect(again.status).toBe(409);
+      expect(again.body).toMatchObject({ outcome: 'already-acknowledged', tier: 'local' });
+      expect((await store.episode(episodeId))?.acknowledgements).toEqual([
+        { episodeId, tier: 'local', recipientId: LEEDS, role: 'council-commissioner', by: 'user-1', on: '2025-10-16' },
+      ]);
+    });
+
+    it.each([
+      ['a council the episode was not addressed to', commissioner(MANCHESTER)],
+      ['an addressed council under another role', { sub: 'user-1', 'custom:role': 'adass-network', 'custom:party': CAMDEN }],
+      ['national oversight, not told at the local tier', { sub: 'user-1', 'custom:role': 'national-oversight', 'custom:party': 'national-market-oversight' }],
+    ])('answers 403 to %s', async (_, claims) => {
+      // Act
+      const response = await post(episodeId, claims);
+
+      // Assess
+      expect(response.status).toBe(403);
+      expect(response.body.outcome).toBe('not-addressed');
+    });
+
+    it('answers 404 for an episode that does not exist, and 400 for an episode id of the wrong shape', async () => {
+      // Act
+      const missing = await post('provider-1-900000098-2025-10-15', commissioner(LEEDS));
+      const malformed = await post('episode 7', commissioner(LEEDS));
+
+      // Assess
+      expect(missing).toEqual({ status: 404, body: { outcome: 'not-found', message: 'no such episode' } });
+      expect(malformed.status).toBe(400);
+    });
+  });
+
+  describe('escalating day by day', () => {
+    it('reminds only the council that has not acknowledged once the target passes, and only once', async () => {
+      // Prepare
+      const providerId = '1-900000031';
+      const homeId = '1-100000031';
+      const { on } = world(providerId, homeId);
+      const published: EscalationMessage[] = [];
+      const ports: EscalatePorts = { assessments: stores, reference: stores, placements: stores, escalations: store, notifier: { publish: async (m) => void published.push(...m) } };
+      await stores.putReference({ locations: [location({ locationId: homeId, providerId })], providers: [provider({ providerId })], groups: [] });
+      await stores.putPlacements([{ councilGss: CAMDEN, locationId: homeId, residentsPlaced: 4 }]);
+      const days = ['2025-11-03', '2025-11-10', '2025-11-11'];
+      await stores.putAssessments(days.map((day) => on(day)));
+      const about = () => published.filter((m) => m.subject.id === providerId).map((m) => [m.recipient.id, m.changeKind]);
+
+      // Act
+      await escalate(ports, days[0]!, DEFAULT_PROTOCOL);
+      const ack = await post(`provider-${providerId}-2025-11-03`, commissioner(LEEDS), '2025-11-05');
+      const reports: EscalateReport[] = [];
+      for (const day of [days[1]!, days[2]!, days[2]!]) reports.push(await escalate(ports, day, DEFAULT_PROTOCOL));
+
+      // Assess: opened on Monday 3 November, due on Monday 10 November, overdue on the 11th
+      expect(ack.status).toBe(200);
+      expect(about()).toEqual([
+        [LEEDS, 'opened'],
+        [CAMDEN, 'opened'],
+        [CAMDEN, 'reminder'],
+      ]);
+      expect(reports.map((r) => r.decisions)).toEqual([0, 1, 0]);
+    });
+  });
+});
