@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The project's commands. `start` runs the whole pipeline locally on the embedded default sample.
 import { Command, InvalidArgumentError } from 'commander';
-import { JavaMissingError } from './local/engines.js';
 import { DEFAULTS, runLocalPipeline } from './local/pipeline.js';
 import { summarise } from './local/summary.js';
+import { acknowledge } from '../functions/acknowledge/acknowledge.js';
+import { auditQueryFrom, callerFrom, listDisclosures } from '../functions/audit/audit.js';
+import { DEFAULT_PROTOCOL, PARTY_ROLES, PartyRole } from '../shared/domain/protocol.js';
 
 // The SDK warns that it will need Node 22 from 2027; Lambda runs nodejs22.x, and here it only adds noise.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,19 +29,59 @@ program
   .action(async (options: { asOf: string; seed: number; out: string; replay: boolean }) => {
     const started = Date.now();
     console.log(`Care market early warning: local run as of ${options.asOf}`);
-    try {
-      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
-      console.log('');
-      for (const line of summarise(result)) console.log(line);
-      console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    } catch (error) {
-      if (error instanceof JavaMissingError) {
-        console.error(error.message);
-        process.exitCode = 2;
-        return;
-      }
-      throw error;
-    }
+    const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
+    console.log('');
+    for (const line of summarise(result)) console.log(line);
+    console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   });
 
-await program.parseAsync();
+// The commands below work on a deployed table: TABLE_NAME and the usual AWS SDK environment name it.
+const escalationStore = async () => {
+  const [{ DynamoDBClient }, { DynamoEscalationStore }, { requiredEnv }] = await Promise.all([
+    import('@aws-sdk/client-dynamodb'),
+    import('../shared/adapters/dynamodb/escalation-store.js'),
+    import('../shared/adapters/aws-clients.js'),
+  ]);
+  return new DynamoEscalationStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'), DEFAULT_PROTOCOL.retentionYears);
+};
+
+program
+  .command('acknowledge')
+  .description('acknowledge an escalation episode on behalf of a party of the protocol (as the HTTP API does)')
+  .requiredOption('--episode <id>', 'episode id, e.g. provider-1-101641418-2025-10-15')
+  .requiredOption('--party <id>', "the acknowledging party: a council's GSS code, adass-<region> or national-market-oversight")
+  .requiredOption('--role <role>', `the party's role: ${PARTY_ROLES.join(', ')}`)
+  .requiredOption('--by <name>', 'who acknowledges (kept with the acknowledgement, never sent)')
+  .option('--on <date>', 'the date of the acknowledgement', isoDate, new Date().toISOString().slice(0, 10))
+  .action(async (options: { episode: string; party: string; role: string; by: string; on: string }) => {
+    const role = PartyRole.safeParse(options.role);
+    if (!role.success) throw new InvalidArgumentError(`--role must be one of ${PARTY_ROLES.join(', ')}`);
+    const result = await acknowledge({ acknowledgements: await escalationStore() }, { episodeId: options.episode, party: options.party, role: role.data, by: options.by, on: options.on });
+    console.log(JSON.stringify(result, null, 2));
+    if (result.outcome !== 'acknowledged') process.exitCode = 1;
+  });
+
+program
+  .command('audit')
+  .description('list disclosures about a provider or to a recipient, as the protocol allows the calling party')
+  .requiredOption('--party <id>', 'the calling party')
+  .requiredOption('--role <role>', `the calling party's role: ${PARTY_ROLES.join(', ')}`)
+  .option('--provider <id>', 'disclosures about this provider (or group or location)')
+  .option('--recipient <id>', 'disclosures to this recipient')
+  .action(async (options: { party: string; role: string; provider?: string; recipient?: string }) => {
+    const caller = callerFrom(options.role, options.party, DEFAULT_PROTOCOL);
+    if (!caller) throw new InvalidArgumentError('--party and --role must name a party of the protocol with its role');
+    const query = auditQueryFrom({ provider: options.provider, recipient: options.recipient }, DEFAULT_PROTOCOL);
+    if ('invalid' in query) throw new InvalidArgumentError(query.invalid);
+    const outcome = await listDisclosures(await escalationStore(), caller, query);
+    console.log(JSON.stringify(outcome, null, 2));
+    if (!('disclosures' in outcome)) process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // A person reads this: the reason, not a stack trace (set DEBUG=1 for that).
+  console.error(process.env.DEBUG ? error : `care-market: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 2;
+}

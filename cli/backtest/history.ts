@@ -25,7 +25,11 @@ import { SAMPLE_PARAMETERS } from '../sample/generate.js';
 
 const S = SAMPLE_PARAMETERS;
 
-export const HISTORY_DEFAULTS = { seed: 20210101, locations: 3000, from: '2021-01-01', months: 48 } as const;
+/**
+ * 30,000 locations is England's density (about 15,000 care homes and as many home-care services): at a tenth
+ * of it every council looks thin, most homes hold a large share of its beds, and High impact is everywhere.
+ */
+export const HISTORY_DEFAULTS = { seed: 20210101, locations: 30_000, from: '2021-01-01', months: 48 } as const;
 
 /** The generator's parameters, each with its published source or marked as an assumption. */
 export const HISTORY_PARAMETERS = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run backtest`: generates a multi-year market history with known outcomes, replays it through the
 // current risk model and reports how early and how rightly the model warned, against its targets.
+import { CURRENT_MODEL_VERSION, riskModel } from '../../shared/domain/risk-model.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -61,14 +62,15 @@ const program = new Command()
   .option('--seed <n>', 'seed of the history generator', positiveInt, HISTORY_DEFAULTS.seed)
   .option('--locations <n>', 'number of locations in the market', positiveInt, HISTORY_DEFAULTS.locations)
   .option('--out <dir>', 'where to write backtest.json', 'out')
-  .action(async (options: { seed: number; locations: number; out: string }) => {
+  .option('--model <version>', 'risk model version to replay', CURRENT_MODEL_VERSION)
+  .action(async (options: { seed: number; locations: number; out: string; model: string }) => {
     const started = Date.now();
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     console.log(`Generating ${thousands(options.locations)} locations over ${HISTORY_DEFAULTS.months} months from ${HISTORY_DEFAULTS.from} (seed ${options.seed})`);
     const history = generateHistory({ seed: options.seed, locations: options.locations, from: HISTORY_DEFAULTS.from, months: HISTORY_DEFAULTS.months });
     console.log(`  ${thousands(history.signals.length)} signals, ${history.events.length} failure events (${elapsed()})`);
     console.log('Replaying month by month');
-    const report = runBacktest(history, { progress: (line) => console.log(line) });
+    const report = runBacktest(history, { model: riskModel(options.model), progress: (line) => console.log(line) });
     await mkdir(options.out, { recursive: true });
     const file = join(options.out, 'backtest.json');
     await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

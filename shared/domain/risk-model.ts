@@ -2,6 +2,7 @@
 // names one configuration; any past assessment can be reproduced from the signals and that version.
 import * as z from 'zod/mini';
 import modelV1 from '../config/risk-model-v1.json' with { type: 'json' };
+import modelV2 from '../config/risk-model-v2.json' with { type: 'json' };
 import { FAMILIES } from './model.js';
 
 const points = z.number().check(z.gte(0), z.lte(100));
@@ -11,6 +12,14 @@ export const RiskModelConfig = z.object({
   version: z.string().check(z.minLength(1)),
   description: z.string(),
   weights: z.record(z.enum(FAMILIES), z.number().check(z.gt(0))),
+  /**
+   * How family scores make a likelihood: their weighted mean over the families with data, or a noisy-OR
+   * (1 - the product of 1 - strength x score / 100), in which each family independently raises the chance.
+   */
+  combination: z.discriminatedUnion('method', [
+    z.object({ method: z.literal('weighted-mean') }),
+    z.object({ method: z.literal('noisy-or'), strength: z.record(z.enum(FAMILIES), z.number().check(z.gt(0), z.lte(1))) }),
+  ]),
   bands: z.object({ amberFrom: points, redFrom: points }),
   quality: z.object({
     overallPoints: z.object({
@@ -74,10 +83,10 @@ export const RiskModelConfig = z.object({
 export type RiskModelConfig = z.infer<typeof RiskModelConfig>;
 
 const MODELS: ReadonlyMap<string, RiskModelConfig> = new Map(
-  [RiskModelConfig.parse(modelV1)].map((model) => [model.version, model]),
+  [RiskModelConfig.parse(modelV1), RiskModelConfig.parse(modelV2)].map((model) => [model.version, model]),
 );
 
-export const CURRENT_MODEL_VERSION = 'risk-model-1';
+export const CURRENT_MODEL_VERSION = 'risk-model-2';
 
 export function riskModel(version: string = CURRENT_MODEL_VERSION): RiskModelConfig {
   const model = MODELS.get(version);

@@ -52,7 +52,7 @@ export function rollUp(input: RollUpInput): RiskAssessment {
     .map(([t]) => t)
     .sort();
 
-  const likelihood = likelihoodOf(families);
+  const likelihood = likelihoodOf(families, model);
   const bedsByCouncil: Record<string, number> = {};
   for (const m of members) for (const [gss, beds] of Object.entries(m.bedsByCouncil)) bedsByCouncil[gss] = (bedsByCouncil[gss] ?? 0) + beds;
   const impact = rolledUpImpact(members, bedsByCouncil, baseline, model);

@@ -321,9 +321,17 @@ function toFamilyResult(d: FamilyDraft, model: RiskModelConfig, score: number | 
   return { family: d.family, score, weight: model.weights[d.family], lastDataOn: d.lastDataOn, stale: d.stale };
 }
 
-/** The weighted mean of the families that have data: a family with no data is left out, not scored 0. */
-export function likelihoodOf(families: readonly FamilyResult[]): number {
+/**
+ * Families without data are left out, never scored 0: under the weighted mean the weights of the others are
+ * renormalised; under the noisy-OR an absent family is neutral. Missing data lowers confidence instead.
+ */
+export function likelihoodOf(families: readonly FamilyResult[], model: RiskModelConfig): number {
   const scored = families.filter((f) => f.score !== null);
+  const { combination } = model;
+  if (combination.method === 'noisy-or') {
+    const noneLeadsToFailure = scored.reduce((product, f) => product * (1 - (combination.strength[f.family] * f.score!) / 100), 1);
+    return Math.round(1000 * (1 - noneLeadsToFailure)) / 10;
+  }
   const weight = scored.reduce((sum, f) => sum + f.weight, 0);
   if (weight === 0) return 0;
   return Math.round((10 * scored.reduce((sum, f) => sum + f.weight * f.score!, 0)) / weight) / 10;
@@ -392,7 +400,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
   commissionerTriggers([...own, ...company], ctx);
   registrationTriggers(own, ctx);
   const families = drafts.map((d) => toFamilyResult(d, model));
-  const likelihood = likelihoodOf(families);
+  const likelihood = likelihoodOf(families, model);
   const impact = locationImpact(location, own, ctx);
   const hardTriggers = [...ctx.hardTriggers].sort();
   const band = bandOf(likelihood, impact.tier, hardTriggers.length > 0, model);

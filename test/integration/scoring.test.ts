@@ -73,10 +73,13 @@ describe('scoring on real engines', () => {
     await stores.putSignals([signal]);
     const item = { PK: `LOCATION#${L2}`, SK: `SIGNAL#${signal.source}#${signal.naturalId}`, ...signal };
     const event = { Records: [{ eventName: 'INSERT', dynamodb: { Keys: marshall({ PK: item.PK, SK: item.SK }), NewImage: marshall(item, { removeUndefinedValues: true }) } }] };
+    // The Lambda scores under the model its environment names; these assessments were made under MODEL.
+    process.env.MODEL_VERSION = MODEL.version;
     const { handler } = await import('../../functions/score/handler.js');
 
     // Act
     const result = (await invoke('score', handler as never, event as never)) as { computed: number };
+    delete process.env.MODEL_VERSION;
 
     // Assess
     expect(result.computed).toBe(3);

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { addMonths, monthOf } from '../../shared/domain/dates.js';
 import { type Family, type FamilyResult, IsoDate, type RiskAssessment, RiskAssessment as RiskAssessmentSchema, type Signal, Source } from '../../shared/domain/model.js';
 import { bandOf, HARD_TRIGGERS, likelihoodOf } from '../../shared/domain/scoring.js';
+import { riskModel } from '../../shared/domain/risk-model.js';
 import {
   AS_OF,
   baseline,
@@ -393,6 +394,40 @@ describe('scoreLocation: workforce family', () => {
   });
 });
 
+describe('likelihoodOf under risk-model-2 (noisy-OR)', () => {
+  const model = riskModel('risk-model-2');
+  const family = (name: Family, score: number | null) => ({ family: name, score, weight: model.weights[name], lastDataOn: null, stale: false });
+
+  it('lets one strong family carry the likelihood instead of averaging it away', () => {
+    // Prepare: safeguarding at 100, quality and financial at 0, the rest without data
+    const families = [family('quality', 0), family('safeguarding', 100), family('financial', 0), family('occupancy', null), family('workforce', null)];
+
+    // Act
+    const likelihood = likelihoodOf(families, model);
+
+    // Assess: 1 - (1 - 0.6 x 1) = 60, where the weighted mean would give 100 x 0.2 / 0.7 = 28.6
+    expect(likelihood).toBe(60);
+    expect(likelihoodOf(families, riskModel('risk-model-1'))).toBeCloseTo(28.6, 1);
+  });
+
+  it('combines two families as independent chances', () => {
+    // Prepare
+    const families = [family('financial', 100), family('occupancy', 60)];
+
+    // Act
+    const likelihood = likelihoodOf(families, model);
+
+    // Assess: 1 - (1 - 0.75)(1 - 0.6 x 0.6) = 0.84
+    expect(likelihood).toBe(84);
+  });
+
+  it('is 0 with no data at all, and a family without data changes nothing', () => {
+    // Assess
+    expect(likelihoodOf([family('quality', null)], model)).toBe(0);
+    expect(likelihoodOf([family('quality', 40), family('workforce', null)], model)).toBe(likelihoodOf([family('quality', 40)], model));
+  });
+});
+
 describe('bandOf and likelihoodOf', () => {
   it.each([
     [39.9, 'Low', 'Green'],
@@ -436,7 +471,7 @@ describe('bandOf and likelihoodOf', () => {
     ];
 
     // Act
-    const result = likelihoodOf(families);
+    const result = likelihoodOf(families, MODEL);
 
     // Assess: (18 + 0 + 15) / 0.65 = 50.77, to one decimal
     expect(result).toBe(50.8);
