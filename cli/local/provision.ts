@@ -8,8 +8,8 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@
 import pMap from 'p-map';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table.js';
 import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
-import { filterPolicyFor, partyOf } from '../../shared/adapters/sns/subscriptions.js';
-import { DEFAULT_PROTOCOL, partyIds, TIERS } from '../../shared/domain/protocol.js';
+import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
+import { DEFAULT_PROTOCOL, partyIds, TIERS, partyOf } from '../../shared/domain/protocol.js';
 import { LOCAL_RESOURCE_NAMES } from './engines.js';
 
 export interface SubscriberQueue {

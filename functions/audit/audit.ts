@@ -4,10 +4,10 @@
 //   a council            only disclosures addressed to itself (?recipient=<its GSS code>);
 //   an ADASS network     only disclosures addressed to itself or to a council of its region.
 // Listing by subject is for national oversight alone: a subject's trail names every council told about it.
-import { type EscalationParty, partyOf, roleOf } from '../../shared/adapters/sns/subscriptions.js';
+
 import { councilByGss } from '../../shared/domain/councils.js';
 import { CqcId } from '../../shared/domain/model.js';
-import type { Protocol } from '../../shared/domain/protocol.js';
+import { type EscalationParty, partyOf, type Protocol, roleOf } from '../../shared/domain/protocol.js';
 import type { Disclosure, EscalationStore } from '../../shared/ports/escalations.js';
 
 export type DisclosureReader = Pick<EscalationStore, 'disclosuresForSubject' | 'disclosuresForRecipient'>;

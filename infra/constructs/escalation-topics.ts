@@ -11,8 +11,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TOPIC_ARN_ENV } from '../../shared/adapters/sns/notifier.js';
-import { type EscalationParty, filterPolicyFor, partyOf } from '../../shared/adapters/sns/subscriptions.js';
-import { DEFAULT_PROTOCOL, type Tier, TIERS } from '../../shared/domain/protocol.js';
+import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
+import { DEFAULT_PROTOCOL, type Tier, TIERS, type EscalationParty, partyOf } from '../../shared/domain/protocol.js';
 import { acknowledgeWildcards } from './nag.js';
 import { DeadLetterQueue, QueueWithDeadLetter } from './queues.js';
 

@@ -3,8 +3,8 @@
 // legal basis and retention. Personal data is a class no recipient can be given: it never leaves the system.
 import * as z from 'zod/mini';
 import protocolV1 from '../config/protocol-v1.json' with { type: 'json' };
-import { COUNCILS } from './councils.js';
-import { ADASS_REGIONS, ImpactTier, SubjectType } from './model.js';
+import { councilByGss, COUNCILS } from './councils.js';
+import { ADASS_REGIONS, type AdassRegion, ImpactTier, SubjectType } from './model.js';
 
 export const TIERS = ['local', 'regional', 'national'] as const;
 export const Tier = z.enum(TIERS);
@@ -106,4 +106,24 @@ export const adassNetworkId = (region: string, protocol: Protocol): string =>
 /** Every party the protocol can address: each council, each ADASS network, national oversight. */
 export function partyIds(protocol: Protocol): string[] {
   return [...COUNCILS.map((c) => c.gss), ...ADASS_REGIONS.map((r) => adassNetworkId(r, protocol)), protocol.parties.nationalOversight.id];
+}
+
+/** A party the protocol can address; `id` is the `recipient` attribute of the messages addressed to it. */
+export type EscalationParty =
+  | { readonly kind: 'council'; readonly id: string }
+  | { readonly kind: 'adass-network'; readonly id: string; readonly region: AdassRegion }
+  | { readonly kind: 'national'; readonly id: string };
+
+/** The party a recipient id names, or undefined for an id that is no council, ADASS network or national oversight. */
+export function partyOf(recipientId: string, protocol: Protocol): EscalationParty | undefined {
+  if (recipientId === protocol.parties.nationalOversight.id) return { kind: 'national', id: recipientId };
+  const region = ADASS_REGIONS.find((r) => adassNetworkId(r, protocol) === recipientId);
+  if (region) return { kind: 'adass-network', id: recipientId, region };
+  return councilByGss(recipientId) ? { kind: 'council', id: recipientId } : undefined;
+}
+
+/** The `custom:role` claim the protocol gives the party's staff. */
+export function roleOf(party: EscalationParty, protocol: Protocol): PartyRole {
+  const { councils, adassNetworks, nationalOversight } = protocol.parties;
+  return { council: councils.role, 'adass-network': adassNetworks.role, national: nationalOversight.role }[party.kind];
 }

@@ -2,8 +2,8 @@
 // which trails each kind of party may list. The store is an in-memory reader of two canned trails.
 import { describe, expect, it } from 'vitest';
 import { auditQueryFrom, callerFrom, type DisclosureReader, listDisclosures } from '../../functions/audit/audit.js';
-import { type EscalationParty, filterPolicyFor, partyOf, roleOf } from '../../shared/adapters/sns/subscriptions.js';
-import { DEFAULT_PROTOCOL, partyIds } from '../../shared/domain/protocol.js';
+import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
+import { DEFAULT_PROTOCOL, partyIds, type EscalationParty, partyOf, roleOf } from '../../shared/domain/protocol.js';
 import type { Disclosure } from '../../shared/ports/escalations.js';
 import { BRADFORD, CAMDEN, LEEDS, MANCHESTER } from '../support/fixtures.js';
 

@@ -5,29 +5,7 @@
 // the regional topic also carries the messages to that region's host councils, with commercially
 // sensitive fields an ADASS network may not see. Each party subscribes to all three tier topics with the
 // same policy: whichever tier a concern is raised at, it reaches exactly the parties it is addressed to.
-import { councilByGss } from '../../domain/councils.js';
-import { ADASS_REGIONS, type AdassRegion } from '../../domain/model.js';
-import { adassNetworkId, type PartyRole, type Protocol, type RecipientKind } from '../../domain/protocol.js';
-
-/** A party the protocol can address; `id` is the `recipient` attribute of the messages addressed to it. */
-export type EscalationParty =
-  | { readonly kind: 'council'; readonly id: string }
-  | { readonly kind: 'adass-network'; readonly id: string; readonly region: AdassRegion }
-  | { readonly kind: 'national'; readonly id: string };
-
-/** The party a recipient id names, or undefined for an id that is no council, ADASS network or national oversight. */
-export function partyOf(recipientId: string, protocol: Protocol): EscalationParty | undefined {
-  if (recipientId === protocol.parties.nationalOversight.id) return { kind: 'national', id: recipientId };
-  const region = ADASS_REGIONS.find((r) => adassNetworkId(r, protocol) === recipientId);
-  if (region) return { kind: 'adass-network', id: recipientId, region };
-  return councilByGss(recipientId) ? { kind: 'council', id: recipientId } : undefined;
-}
-
-/** The `custom:role` claim the protocol gives the party's staff. */
-export function roleOf(party: EscalationParty, protocol: Protocol): PartyRole {
-  const { councils, adassNetworks, nationalOversight } = protocol.parties;
-  return { council: councils.role, 'adass-network': adassNetworks.role, national: nationalOversight.role }[party.kind];
-}
+import type { EscalationParty, RecipientKind } from '../../domain/protocol.js';
 
 const ADASS_KIND: RecipientKind = 'adass-network';
 
