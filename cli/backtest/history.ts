@@ -14,6 +14,7 @@ import {
   type Group,
   isCareHome,
   type IsoDate,
+  type KeyQuestion,
   type Location,
   type Provider,
   type Rating,
@@ -521,7 +522,7 @@ function stressAt(plan: LocationPlan, on: IsoDate): number {
   return Math.max(intensity(plan.owner.financial, on), ...Object.values(plan.channels).map((c) => intensity(c, on)));
 }
 
-type KeyQuestionRatings = Record<'safe' | 'effective' | 'caring' | 'responsive' | 'wellLed', Rating>;
+type KeyQuestionRatings = Record<KeyQuestion, Rating>;
 
 /** Key question ratings consistent with an overall rating: Safe and Well-led carry a poor one. The shares are assumptions. */
 function keyQuestions(stream: Dice, overall: Rating): KeyQuestionRatings {

@@ -9,7 +9,7 @@ import pMap from 'p-map';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table.js';
 import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
 import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
-import { DEFAULT_PROTOCOL, partyIds, TIERS, partyOf } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL, partyOf, TIERS } from '../../shared/domain/protocol.js';
 import { LOCAL_RESOURCE_NAMES } from './engines.js';
 
 export interface SubscriberQueue {
@@ -18,7 +18,6 @@ export interface SubscriberQueue {
 }
 
 /** Every party the default protocol can address: each council, each ADASS network, national oversight. */
-export const allRecipientIds = (): string[] => partyIds(DEFAULT_PROTOCOL);
 
 export async function provisionTable(dynamo: DynamoDBClient): Promise<void> {
   await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_RESOURCE_NAMES.table)));

@@ -6,7 +6,7 @@
 import { Dice } from './dice.js';
 import { councilByGss, councilsInRegion } from '../../shared/domain/councils.js';
 import { isCareHome } from '../../shared/domain/model.js';
-import { addDays, addMonths, daysBetween, monthOf } from '../../shared/domain/dates.js';
+import { addDays, addMonths, monthOf } from '../../shared/domain/dates.js';
 import type { ABUSE_TYPES, CommissionerActionType, IsoDate, Location, Provider } from '../../shared/domain/model.js';
 
 /** Every personal-data value in the files carries this, so a test can prove none reaches a signal or a log. */

@@ -19,11 +19,6 @@ export function getAttText(resource: IConstruct, attribute = 'Arn'): string {
   return `<${logicalIdOf(resource)}.${attribute}>`;
 }
 
-/** The text cdk-nag prints for `{ "Ref": logicalId }`. */
-export function refText(resource: IConstruct): string {
-  return `<${logicalIdOf(resource)}>`;
-}
-
 function logicalIdOf(resource: IConstruct): string {
   const element = CfnElement.isCfnElement(resource) ? resource : resource.node.defaultChild;
   if (!element || !CfnElement.isCfnElement(element)) {

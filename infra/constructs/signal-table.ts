@@ -1,5 +1,5 @@
 // The single DynamoDB table behind the pipeline: signals, subjects, assessments and quarantine records.
-// Key names match shared/adapters/dynamodb/table.ts (PK/SK, GSI1, GSI2, TTL expiresAt).
+// Its keys come from shared/adapters/dynamodb/table.ts, the one definition the adapters also use.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,15 +7,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcards, getAttText } from './nag.js';
+import { GSI1, GSI2, KEY, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table.js';
 import { DeadLetterQueue } from './queues.js';
-
-export const TABLE_KEYS = {
-  partitionKey: 'PK',
-  sortKey: 'SK',
-  gsi1: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
-  gsi2: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
-  ttlAttribute: 'expiresAt',
-} as const;
 
 /** The environment variable a bound function reads the table name from. */
 export const TABLE_NAME_ENV = 'TABLE_NAME';
@@ -46,21 +39,21 @@ export class SignalTable extends Construct {
     super(scope, id);
     const s = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: s(TABLE_KEYS.partitionKey),
-      sortKey: s(TABLE_KEYS.sortKey),
+      partitionKey: s(KEY.pk),
+      sortKey: s(KEY.sk),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const gsi of [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2]) {
+    for (const gsi of [GSI1, GSI2]) {
       this.table.addGlobalSecondaryIndex({
         indexName: gsi.name,
-        partitionKey: s(gsi.partitionKey),
-        sortKey: s(gsi.sortKey),
+        partitionKey: s(gsi.pk),
+        sortKey: s(gsi.sk),
         projectionType: dynamodb.ProjectionType.ALL,
       });
     }

@@ -10,8 +10,6 @@ export const TIERS = ['local', 'regional', 'national'] as const;
 export const Tier = z.enum(TIERS);
 export type Tier = z.infer<typeof Tier>;
 
-export const FIELD_CLASSES = ['public', 'official', 'commercially-sensitive', 'personal'] as const;
-export type FieldClass = (typeof FIELD_CLASSES)[number];
 /** The classes a recipient can be entitled to: every class but personal. */
 export const DisclosableFieldClass = z.enum(['public', 'official', 'commercially-sensitive']);
 export type DisclosableFieldClass = z.infer<typeof DisclosableFieldClass>;

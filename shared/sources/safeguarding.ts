@@ -2,7 +2,7 @@
 // notes are never read: a concern is kept as where, when, what type and whether a s42 enquiry followed.
 import { ABUSE_TYPES, CqcId, type Signal } from '../domain/model.js';
 import { emptyBatch, type SourceParser } from './batch.js';
-import { allPresent, parseCsvRecords, recordIdFrom, slug } from './csv-rows.js';
+import { allPresent, parseCsvRecords, recordIdFrom } from './csv-rows.js';
 
 type AbuseType = (typeof ABUSE_TYPES)[number];
 
