@@ -11,6 +11,7 @@ import { tableDefinition } from '../shared/adapters/dynamodb/table.js';
 import { computeBaseline } from '../shared/domain/baseline.js';
 import { buildHeatMap } from '../shared/domain/heatmap.js';
 import { marketFactsFor } from '../shared/domain/market-facts.js';
+import { groupBy } from '../shared/domain/collections.js';
 import type { Signal } from '../shared/domain/model.js';
 import { riskModel } from '../shared/domain/risk-model.js';
 import { scoreMarket } from '../shared/domain/score-market.js';
@@ -66,12 +67,8 @@ await measure('parse capacity, safeguarding, Companies House files', parsed.loca
   signals.push(...parseSafeguardingReturn(sample.safeguardingCsv, { ...context, snapshotOn: asOf }).signals);
   signals.push(...parseCompaniesHouse(sample.companiesHouseJsonl, { ...context, snapshotOn: asOf }).signals);
 });
-const byLocation = new Map<string, Signal[]>();
-const byProvider = new Map<string, Signal[]>();
-for (const s of signals) {
-  const map = s.subject.type === 'provider' ? byProvider : byLocation;
-  map.set(s.subject.id, [...(map.get(s.subject.id) ?? []), s]);
-}
+const byLocation = groupBy(signals, (s) => (s.subject.type === 'location' ? s.subject.id : null));
+const byProvider = groupBy(signals, (s) => (s.subject.type === 'provider' ? s.subject.id : null));
 const baseline = await measure('compute the market baseline', parsed.locations.length, () =>
   computeBaseline({ asOf, locations: parsed.locations, signalsByLocation: byLocation, scarceSpecialisms: model.impact.scarceSpecialisms }),
 );

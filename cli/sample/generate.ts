@@ -5,6 +5,7 @@
 // story in the data (which providers are in trouble) comes only from the parameters below.
 import { Dice } from './dice.js';
 import { councilByGss, councilsInRegion } from '../../shared/domain/councils.js';
+import { groupBy } from '../../shared/domain/collections.js';
 import { isCareHome } from '../../shared/domain/model.js';
 import { addDays, addMonths, monthOf } from '../../shared/domain/dates.js';
 import type { ABUSE_TYPES, CommissionerActionType, IsoDate, Location, Provider } from '../../shared/domain/model.js';
@@ -143,11 +144,7 @@ function drawIds(
 const returnsCapacity = (location: Location): boolean => isCareHome(location) && location.beds > 0;
 
 function locationsByProvider(locations: readonly Location[]): Map<string, Location[]> {
-  const byProvider = new Map<string, Location[]>();
-  for (const location of [...locations].sort((a, b) => byText(a.locationId, b.locationId))) {
-    byProvider.set(location.providerId, [...(byProvider.get(location.providerId) ?? []), location]);
-  }
-  return byProvider;
+  return groupBy([...locations].sort((a, b) => byText(a.locationId, b.locationId)), (l) => l.providerId);
 }
 
 /**

@@ -3,8 +3,8 @@
 // outbox entry in one transaction; then drain the outbox to SNS and record each disclosure. Deciding and
 // publishing are separate steps so a crash between them loses nothing.
 import pMap from 'p-map';
-import { decideEscalation, type MarketContext } from '../../shared/domain/escalation.js';
-import { type IsoDate, type Location, SubjectType } from '../../shared/domain/model.js';
+import { decideEscalation, type MarketContext, marketContextOf } from '../../shared/domain/escalation.js';
+import { type IsoDate, SubjectType } from '../../shared/domain/model.js';
 import type { Protocol, Tier } from '../../shared/domain/protocol.js';
 import type { EscalationStore, Notifier } from '../../shared/ports/escalations.js';
 import type { AssessmentStore, PlacementStore, ReferenceStore } from '../../shared/ports/stores.js';
@@ -30,20 +30,7 @@ export async function loadMarketContext(ports: Pick<EscalatePorts, 'reference' |
     ports.reference.listProviders(),
     ports.placements.listPlacements(),
   ]);
-  const locationsByProvider = new Map<string, Location[]>();
-  for (const location of locations) locationsByProvider.set(location.providerId, [...(locationsByProvider.get(location.providerId) ?? []), location]);
-  const hostOf = new Map(locations.map((l) => [l.locationId, l.councilGss]));
-  const placingCouncils = new Map<string, string[]>();
-  for (const p of placements) {
-    if (hostOf.get(p.locationId) === p.councilGss) continue;
-    placingCouncils.set(p.locationId, [...(placingCouncils.get(p.locationId) ?? []), p.councilGss].sort());
-  }
-  return {
-    locations: new Map(locations.map((l) => [l.locationId, l])),
-    locationsByProvider,
-    providers: new Map(providers.map((p) => [p.providerId, p])),
-    placingCouncils,
-  };
+  return marketContextOf(locations, providers, placements);
 }
 
 /** Subjects are independent of each other, so a few are decided at once. */

@@ -7,7 +7,7 @@ import type { IsoDate } from '../../shared/domain/model.js';
 import type { ObjectSink } from '../../shared/ports/objects.js';
 import type { AssessmentStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
 import { COUNCILS_HEXMAP } from '../../shared/reference/hexmap.js';
-import { loadMarket } from '../score/score.js';
+import { signalsBySubject } from '../../shared/application/market.js';
 
 export interface HeatMapPorts {
   reference: ReferenceStore;
@@ -24,13 +24,15 @@ export interface HeatMapReport {
 }
 
 export async function publishHeatMap(ports: HeatMapPorts, bucket: string, asOf: IsoDate, modelVersion: string): Promise<HeatMapReport> {
-  const market = await loadMarket(ports);
-  const facts = new Map(market.locations.map((l) => [l.locationId, marketFactsFor(l, market.signalsByLocation.get(l.locationId) ?? [], asOf)]));
+  // The heat map summarises locations only: no provider or group signals to read.
+  const locations = await ports.reference.listLocations();
+  const signals = await signalsBySubject(ports.signals, 'location', locations.map((l) => l.locationId));
+  const facts = new Map(locations.map((l) => [l.locationId, marketFactsFor(l, signals.get(l.locationId) ?? [], asOf)]));
   const [locationAssessments, providerAssessments] = await Promise.all([
     ports.assessments.assessmentsAsOf(asOf, 'location'),
     ports.assessments.assessmentsAsOf(asOf, 'provider'),
   ]);
-  const heatMap = buildHeatMap({ asOf, modelVersion, locations: market.locations, facts, locationAssessments, providerAssessments });
+  const heatMap = buildHeatMap({ asOf, modelVersion, locations, facts, locationAssessments, providerAssessments });
   const jsonKey = `heatmap/${asOf}.json`;
   const pageKey = `heatmap/${asOf}.html`;
   await ports.output.putText(bucket, jsonKey, `${JSON.stringify(heatMap, null, 1)}\n`, 'application/json');

@@ -12,6 +12,7 @@ import type { RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { rollUp } from '../../shared/domain/roll-up.js';
 import { type MarketAssessments, type MarketSnapshot, scoreMarket } from '../../shared/domain/score-market.js';
 import { scoreLocation } from '../../shared/domain/scoring.js';
+import { loadMarket } from '../../shared/application/market.js';
 import type { AssessmentStore, BaselineStore, QuarantineStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
 
 export interface ScorePorts {
@@ -37,22 +38,6 @@ export interface ScoreReport {
   byBand: BandCounts;
 }
 
-export async function loadMarket(ports: Pick<ScorePorts, 'reference' | 'signals'>): Promise<MarketSnapshot> {
-  const [locations, providers, groups] = await Promise.all([
-    ports.reference.listLocations(),
-    ports.reference.listProviders(),
-    ports.reference.listGroups(),
-  ]);
-  const signalsOf = async (type: 'location' | 'provider', ids: string[]) =>
-    new Map<string, Signal[]>(await pMap(ids, async (id) => [id, await ports.signals.signalsFor({ type, id })] as const, { concurrency: READ_CONCURRENCY }));
-  return {
-    locations,
-    providers,
-    groups,
-    signalsByLocation: await signalsOf('location', locations.map((l) => l.locationId)),
-    signalsByProvider: await signalsOf('provider', providers.map((p) => p.providerId)),
-  };
-}
 
 export function countByBand(assessments: MarketAssessments): BandCounts {
   const counts = (list: RiskAssessment[]) => {
@@ -125,11 +110,17 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
   for (const l of locations) if (l) affectedLocations.set(l.locationId, l);
   for (const providerId of known.providerIds) for (const l of await ports.reference.locationsOfProvider(providerId)) affectedLocations.set(l.locationId, l);
 
+  // A company signal touches every location of its provider: read the provider's signals once, not per home.
+  const providerSignals = new Map<string, Promise<Signal[]>>();
+  const signalsOfProvider = (id: string) => {
+    if (!providerSignals.has(id)) providerSignals.set(id, ports.signals.signalsFor({ type: 'provider', id }));
+    return providerSignals.get(id)!;
+  };
   const score = async (location: Location) =>
     scoreLocation({
       location,
       signals: await ports.signals.signalsFor({ type: 'location', id: location.locationId }),
-      providerSignals: await ports.signals.signalsFor({ type: 'provider', id: location.providerId }),
+      providerSignals: await signalsOfProvider(location.providerId),
       baseline,
       asOf,
       model,

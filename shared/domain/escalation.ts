@@ -3,6 +3,7 @@
 // response target passes without acknowledgement, and stands down after consecutive assessments below the
 // exit threshold. Pure: an assessment and the subject's current episode in, the next episode and the
 // per-recipient messages out, each message redacted to the field classes its recipient is entitled to.
+import { groupBy } from './collections.js';
 import * as z from 'zod/mini';
 import { councilByGss } from './councils.js';
 import {
@@ -171,6 +172,28 @@ export interface MarketContext {
   providers: ReadonlyMap<string, Provider>;
   /** Councils placing residents at each location, beyond its host. */
   placingCouncils: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * The market as the escalation step needs it: locations by provider, and for each location the councils
+ * placing residents there other than its host, from who-places-where rows.
+ */
+export function marketContextOf(
+  locations: readonly Location[],
+  providers: readonly Provider[],
+  placements: readonly { councilGss: string; locationId: string }[],
+): MarketContext {
+  const hostOf = new Map(locations.map((l) => [l.locationId, l.councilGss]));
+  const placingCouncils = groupBy(
+    placements.filter((p) => hostOf.get(p.locationId) !== p.councilGss),
+    (p) => p.locationId,
+  );
+  return {
+    locations: new Map(locations.map((l) => [l.locationId, l])),
+    locationsByProvider: groupBy(locations, (l) => l.providerId),
+    providers: new Map(providers.map((p) => [p.providerId, p])),
+    placingCouncils: new Map([...placingCouncils].map(([locationId, rows]) => [locationId, [...new Set(rows.map((p) => p.councilGss))].sort()])),
+  };
 }
 
 const BAND_RANK: Record<Band, number> = { Green: 0, Amber: 1, Red: 2 };

@@ -1,5 +1,6 @@
 // Scores a set of locations and rolls them up to their providers and groups, as of one date.
 import type { MarketBaseline } from './baseline.js';
+import { groupBy } from './collections.js';
 import type { Group, IsoDate, Location, Provider, RiskAssessment, Signal } from './model.js';
 import type { RiskModelConfig } from './risk-model.js';
 import { rollUp } from './roll-up.js';
@@ -41,16 +42,4 @@ export function scoreMarket(snapshot: MarketSnapshot, asOf: IsoDate, model: Risk
     .filter((g) => byGroup.has(g.groupId))
     .map((g) => rollUp({ subject: { type: 'group', id: g.groupId }, name: g.name, members: byGroup.get(g.groupId)!, baseline, asOf, model }));
   return { locations, providers, groups };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | null): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === null) continue;
-    const members = groups.get(key);
-    if (members) members.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
 }

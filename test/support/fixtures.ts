@@ -5,7 +5,7 @@ import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Prov
 import type { MarketBaseline } from '../../shared/domain/baseline.js';
 import { buildHeatMap, type HeatMap } from '../../shared/domain/heatmap.js';
 import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
-import type { MarketContext } from '../../shared/domain/escalation.js';
+import { type MarketContext, marketContextOf } from '../../shared/domain/escalation.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { type LocationScoringInput, scoreLocation } from '../../shared/domain/scoring.js';
 
@@ -220,14 +220,8 @@ export function assessment(overrides: Partial<RiskAssessment> = {}): RiskAssessm
 
 /** What the escalation step knows about the market: the provider's locations and who places at them. */
 export function marketContext(locations: readonly Location[] = [location()], placingCouncils: Record<string, string[]> = {}, providers: readonly Provider[] = [provider()]): MarketContext {
-  const locationsByProvider = new Map<string, Location[]>();
-  for (const l of locations) locationsByProvider.set(l.providerId, [...(locationsByProvider.get(l.providerId) ?? []), l]);
-  return {
-    locations: new Map(locations.map((l) => [l.locationId, l])),
-    locationsByProvider,
-    providers: new Map(providers.map((p) => [p.providerId, p])),
-    placingCouncils: new Map(Object.entries(placingCouncils)),
-  };
+  const placements = Object.entries(placingCouncils).flatMap(([locationId, councils]) => councils.map((councilGss) => ({ councilGss, locationId })));
+  return marketContextOf(locations, providers, placements);
 }
 
 /** A heat map of one stale, Inadequate 40-bed Leeds nursing home run by a Red provider. */
