@@ -1,6 +1,7 @@
 // The main job, locally: start real engines, provision them as the CDK stack provisions AWS, land the
 // bundled sample files, invoke each Lambda handler with the event Lambda would give it, read what the
 // subscriber queues received, write out/ and stop the engines. Each run starts from empty engines.
+import { groupBy } from '../../shared/domain/collections.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -213,16 +214,17 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
 
 /** The audit trail of the provider reached by the most recipients: the one a reviewer would ask about. */
 async function auditTrailOfOne(delivered: readonly DeliveredMessage[], escalations: DynamoEscalationStore): Promise<PipelineResult['audit']> {
-  const reach = new Map<string, { name: string; recipients: number }>();
-  for (const { message } of delivered) {
-    const entry = reach.get(message.subject.id) ?? { name: message.subject.name, recipients: 0 };
-    entry.recipients += 1;
-    reach.set(message.subject.id, entry);
-  }
-  const widest = [...reach].sort((a, b) => b[1].recipients - a[1].recipients || a[0].localeCompare(b[0]))[0];
+  const widest = mostDelivered(delivered, (m) => m.subject.id);
   if (!widest) return null;
-  const disclosures = (await escalations.disclosuresForSubject(widest[0])).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
-  return { subjectId: widest[0], name: widest[1].name, disclosures };
+  const disclosures = (await escalations.disclosuresForSubject(widest.subject.id)).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+  return { subjectId: widest.subject.id, name: widest.subject.name, disclosures };
+}
+
+/** A message of the subject or episode (as `keyOf` says) delivered most often; ties go to the lowest key. */
+function mostDelivered(delivered: readonly DeliveredMessage[], keyOf: (message: DeliveredMessage['message']) => string): DeliveredMessage['message'] | undefined {
+  const byKey = groupBy(delivered, (d) => keyOf(d.message));
+  const [, widest] = [...byKey].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))[0] ?? [];
+  return widest?.[0]?.message;
 }
 
 const FOLLOW_UP_WORKING_DAYS = 8;
@@ -239,9 +241,7 @@ export interface Acknowledged {
  * Lambda, as its commissioner would with a signed-in token.
  */
 async function acknowledgeOne(delivered: readonly DeliveredMessage[], handler: LambdaHandler, on: IsoDate): Promise<Acknowledged | null> {
-  const reach = new Map<string, number>();
-  for (const { message } of delivered) reach.set(message.episodeId, (reach.get(message.episodeId) ?? 0) + 1);
-  const [episodeId] = [...reach].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+  const episodeId = mostDelivered(delivered, (m) => m.episodeId)?.episodeId;
   const host = delivered.find((d) => d.message.episodeId === episodeId && d.message.recipient.kind === 'host-council');
   if (!episodeId || !host) return null;
   const claims = { sub: 'local-commissioner', 'custom:role': 'council-commissioner', 'custom:party': host.message.recipient.id };

@@ -99,6 +99,19 @@ describe('scoring on real engines', () => {
     expect(quarantined?.reason).toMatch(/unknown location 1-999999999/);
   });
 
+  it('keeps every refused signal in quarantine, not only the first', async () => {
+    // Prepare: two signals about unknown locations, refused with the same origin and row
+    const strays = ['1-999999998', '1-999999997'].map((id) => rating('Inadequate', { ...at(id), describedOn: '2025-09-30', receivedOn: SCORED_ON }));
+
+    // Act
+    const report = await scoreAffected(ports, strays, SCORED_ON, MODEL);
+
+    // Assess
+    expect(report.rejected).toBe(2);
+    const kept = new Set((await stores.listQuarantine()).map((q) => q.recordId));
+    for (const stray of strays) expect(kept.has(`${stray.source}#${stray.naturalId}`)).toBe(true);
+  });
+
   it('replays a past date exactly, though signals dated before it arrived after it', async () => {
     // Prepare: concerns about the third home, dated before the scoring date but received two weeks later
     const late = [1, 2, 3, 4].map((day) => concern(`2025-09-2${day}`, { ...at(L3), receivedOn: '2025-10-14' }));

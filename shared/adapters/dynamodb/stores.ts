@@ -186,9 +186,9 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
     return putOnce(this.doc, this.tableName, 
       records.map((record) => ({
         PK: keys.quarantine(record.source),
-        SK: keys.quarantineRow(record.origin, record.row),
+        SK: keys.quarantineRow(record.origin, record.row, record.recordId),
         GSI1PK: keys.collection('quarantine'),
-        GSI1SK: `${record.source}#${keys.quarantineRow(record.origin, record.row)}`,
+        GSI1SK: `${record.source}#${keys.quarantineRow(record.origin, record.row, record.recordId)}`,
         ...record,
       })),
     );

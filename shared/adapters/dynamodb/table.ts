@@ -40,5 +40,6 @@ export const keys = {
   assessmentsAsOf: (asOf: string, type: string) => `ASSESSMENTS#${asOf}#${type}`,
   collection: (type: string) => `COLLECTION#${type}`,
   quarantine: (source: string) => `QUARANTINE#${source}`,
-  quarantineRow: (origin: string, row: number) => `${origin}#${String(row).padStart(7, '0')}`,
+  /** Row 0 is a record from no file row (a signal the scorer refused): its record id tells them apart. */
+  quarantineRow: (origin: string, row: number, recordId: string | null) => `${origin}#${String(row).padStart(7, '0')}#${recordId ?? ''}`,
 } as const;
