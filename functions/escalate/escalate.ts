@@ -6,6 +6,7 @@ import pMap from 'p-map';
 import { decideEscalation, type MarketContext, marketContextOf } from '../../shared/domain/escalation.js';
 import { type IsoDate, SubjectType } from '../../shared/domain/model.js';
 import type { Protocol, Tier } from '../../shared/domain/protocol.js';
+import { drainOutbox } from '../../shared/application/outbox.js';
 import type { EscalationStore, Notifier } from '../../shared/ports/escalations.js';
 import type { AssessmentStore, PlacementStore, ReferenceStore } from '../../shared/ports/stores.js';
 
@@ -50,27 +51,6 @@ export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: P
     { concurrency: DECIDE_CONCURRENCY },
   );
   return recorded.filter(Boolean).length;
-}
-
-/** Publishes every pending outbox entry, then marks it published and audits it. Safe to run again at any point. */
-export async function drainOutbox(ports: Pick<EscalatePorts, 'escalations' | 'notifier'>, disclosedOn: IsoDate): Promise<{ published: number; byTier: Record<Tier, number> }> {
-  const byTier: Record<Tier, number> = { local: 0, regional: 0, national: 0 };
-  let published = 0;
-  const failures: unknown[] = [];
-  for (const entry of await ports.escalations.pendingOutbox()) {
-    // One entry that cannot be published must not hold back the others: it stays pending and is retried.
-    try {
-      await ports.notifier.publish(entry.messages);
-      await ports.escalations.markPublished(entry, disclosedOn);
-    } catch (error) {
-      failures.push(error);
-      continue;
-    }
-    for (const m of entry.messages) byTier[m.tier] += 1;
-    published += entry.messages.length;
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} outbox entries could not be published; they stay pending for the next run`);
-  return { published, byTier };
 }
 
 export async function escalate(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol): Promise<EscalateReport> {

@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { dynamoClient, requiredEnv, snsClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
-import { SnsNotifier } from '../../shared/adapters/sns/notifier.js';
+import { SnsNotifier, topicArnsFromEnvironment } from '../../shared/adapters/sns/notifier.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { asOfDate, ScheduledEvent } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
@@ -19,11 +19,7 @@ const ports = {
   reference: stores,
   placements: stores,
   escalations: new DynamoEscalationStore(dynamoClient(), tableName, DEFAULT_PROTOCOL.retentionYears),
-  notifier: new SnsNotifier(snsClient(), {
-    local: requiredEnv('TOPIC_ARN_LOCAL'),
-    regional: requiredEnv('TOPIC_ARN_REGIONAL'),
-    national: requiredEnv('TOPIC_ARN_NATIONAL'),
-  }),
+  notifier: new SnsNotifier(snsClient(), topicArnsFromEnvironment()),
 };
 
 async function run(event: ScheduledEvent) {

@@ -13,7 +13,7 @@ import { SnsNotifier, topicArnsFromEnvironment } from '../../shared/adapters/sns
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { asOfDate } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
-import { drainOutbox } from '../escalate/escalate.js';
+import { drainOutbox } from '../../shared/application/outbox.js';
 
 const PublishEvent = z.object({
   /** Present when the table stream invokes the function; the sweep schedule sends `{}`. */
