@@ -27,8 +27,7 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
   const landed = parseLandedKey(key);
   if ('error' in landed) {
     // A file we cannot place is itself quarantined, so it is never silently ignored.
-    await ports.quarantine.quarantine([{ source: 'unknown', origin: key, row: 0, recordId: null, field: null, reason: landed.error }]);
-    return { key, source: 'unknown', signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: 0, quarantined: 1 };
+    return quarantineWholeFile(ports, key, 'unknown', landed.error);
   }
   const text = await ports.objects.getText(bucket, key);
   const context = { origin: key, receivedOn, snapshotOn: landed.snapshotOn };
@@ -43,9 +42,7 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
     batch = SIGNAL_SOURCES[landed.prefix]!(text, context);
   } catch (error) {
     // A wholly unreadable file (wrong header, wrong format) is quarantined whole; storage errors still throw.
-    const reason = error instanceof Error ? error.message : String(error);
-    await ports.quarantine.quarantine([{ source: landed.prefix, origin: key, row: 0, recordId: null, field: null, reason }]);
-    return { key, source: landed.prefix, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: 0, quarantined: 1 };
+    return quarantineWholeFile(ports, key, landed.prefix, error instanceof Error ? error.message : String(error));
   }
   await ports.reference.putReference(batch);
   const written = await ports.signals.putSignals(batch.signals);
@@ -58,4 +55,9 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
     referenceRecords: batch.locations.length + batch.providers.length + batch.groups.length,
     quarantined: batch.quarantine.length,
   };
+}
+
+async function quarantineWholeFile(ports: IngestPorts, key: string, source: string, reason: string): Promise<IngestReport> {
+  await ports.quarantine.quarantine([{ source, origin: key, row: 0, recordId: null, field: null, reason }]);
+  return { key, source, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: 0, quarantined: 1 };
 }
