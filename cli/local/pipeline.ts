@@ -9,7 +9,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
-import { addWorkingDays } from '../../shared/domain/escalation.js';
+import { addWorkingDays } from '../../shared/domain/episode.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
 import type { IsoDate, QuarantineRecord, RiskAssessment } from '../../shared/domain/model.js';

@@ -2,7 +2,7 @@
 // idempotency key, since SNS delivers at least once.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pMap from 'p-map';
-import { EscalationMessage } from '../../shared/domain/escalation.js';
+import { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { SubscriberQueue } from './provision.js';
 
 export interface DeliveredMessage {

@@ -3,7 +3,8 @@
 // HTTP translation (claims, status codes) sits beside it so it is tested without AWS.
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { type Acknowledgement, decideAcknowledgement } from '../../shared/domain/escalation.js';
+import { type Acknowledgement } from '../../shared/domain/episode.js';
+import { decideAcknowledgement } from '../../shared/domain/escalation.js';
 import type { IsoDate } from '../../shared/domain/model.js';
 import { PartyRole, type Tier } from '../../shared/domain/protocol.js';
 import type { AcknowledgementStore } from '../../shared/ports/escalations.js';

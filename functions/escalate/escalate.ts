@@ -3,7 +3,8 @@
 // outbox entry in one transaction; then drain the outbox to SNS and record each disclosure. Deciding and
 // publishing are separate steps so a crash between them loses nothing.
 import pMap from 'p-map';
-import { decideEscalation, type MarketContext, marketContextOf } from '../../shared/domain/escalation.js';
+import { decideEscalation } from '../../shared/domain/escalation.js';
+import { type MarketContext, marketContextOf } from '../../shared/domain/market-context.js';
 import { type IsoDate, SubjectType } from '../../shared/domain/model.js';
 import type { Protocol, Tier } from '../../shared/domain/protocol.js';
 import { drainOutbox } from '../../shared/application/outbox.js';

@@ -1,6 +1,8 @@
 // What the escalation and acknowledgement handlers need: episodes with their outbox, acknowledgements, the
 // audit trail, and a way to notify.
-import type { Acknowledgement, ChangeKind, EscalationDecision, EscalationMessage, Episode } from '../domain/escalation.js';
+import type { Acknowledgement, ChangeKind, Episode } from '../domain/episode.js';
+import type { EscalationDecision } from '../domain/escalation.js';
+import type { EscalationMessage } from '../domain/escalation-message.js';
 import type { Subject } from '../domain/model.js';
 
 export interface OutboxEntry {

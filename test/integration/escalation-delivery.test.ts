@@ -17,7 +17,7 @@ import { drainOutbox } from '../../shared/application/outbox.js';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { emailText, SnsNotifier } from '../../shared/adapters/sns/notifier.js';
-import type { EscalationMessage } from '../../shared/domain/escalation.js';
+import type { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { AdassRegion, Location, RiskAssessment } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL, partyIds } from '../../shared/domain/protocol.js';
 import { parsePlacements } from '../../shared/sources/placements.js';

@@ -1,6 +1,9 @@
 // Helpers for the escalation tests: deciding with defaults, finding a recipient's message, acknowledging in
 // memory as the store would, and protocols varied from the default (validated, as configuration would be).
-import { type Acknowledgement, decideAcknowledgement, decideEscalation, type EscalationDecision, type EscalationMessage, type Episode, type MarketContext } from '../../shared/domain/escalation.js';
+import { type Acknowledgement, type Episode } from '../../shared/domain/episode.js';
+import { decideAcknowledgement, decideEscalation, type EscalationDecision } from '../../shared/domain/escalation.js';
+import { type EscalationMessage } from '../../shared/domain/escalation-message.js';
+import { type MarketContext } from '../../shared/domain/market-context.js';
 import type { IsoDate, RiskAssessment } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL, type PartyRole, Protocol } from '../../shared/domain/protocol.js';
 import { marketContext } from './fixtures.js';

@@ -5,7 +5,7 @@ import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Prov
 import type { MarketBaseline } from '../../shared/domain/baseline.js';
 import { buildHeatMap, type HeatMap } from '../../shared/domain/heatmap.js';
 import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
-import { type MarketContext, marketContextOf } from '../../shared/domain/escalation.js';
+import { type MarketContext, marketContextOf } from '../../shared/domain/market-context.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { type LocationScoringInput, scoreLocation } from '../../shared/domain/scoring.js';
 

@@ -2,7 +2,7 @@
 // race lost in the store is answered. test/integration/escalation-episodes.test.ts runs it on DynamoDB Local.
 import { describe, expect, it } from 'vitest';
 import { acknowledgeHttp } from '../../functions/acknowledge/acknowledge.js';
-import type { Acknowledgement, Episode } from '../../shared/domain/escalation.js';
+import type { Acknowledgement, Episode } from '../../shared/domain/episode.js';
 import type { AcknowledgementStore } from '../../shared/ports/escalations.js';
 import { acknowledgementRequest } from '../../cli/local/invoke.js';
 import { mustDecide } from '../support/escalation.js';

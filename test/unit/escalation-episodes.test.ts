@@ -1,6 +1,7 @@
 // The escalation episode as a state machine: open, raise, worsen, replay, acknowledge, remind, stand down.
 import { describe, expect, it } from 'vitest';
-import { decideAcknowledgement, decideEscalation, type Episode } from '../../shared/domain/escalation.js';
+import { type Episode } from '../../shared/domain/episode.js';
+import { decideAcknowledgement, decideEscalation } from '../../shared/domain/escalation.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
 import { acknowledgedBy, feed, messageFor, mustDecide, protocolWith, recipientIds } from '../support/escalation.js';

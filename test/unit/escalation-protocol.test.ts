@@ -1,7 +1,7 @@
 // The protocol as configuration: the default file parses, and a protocol that would send personal data,
 // withhold the escalation itself, or stand an episode down the day it opens is refused.
 import { describe, expect, it } from 'vitest';
-import { EscalationMessage } from '../../shared/domain/escalation.js';
+import { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import { DEFAULT_PROTOCOL, partyIds, Protocol } from '../../shared/domain/protocol.js';
 
 /** The protocol loosened to what a configuration file could hold, so a test can put invalid values in it. */

@@ -1,7 +1,9 @@
 // Who an escalation reaches at each tier, what each message says, and what each recipient may see of it.
 import { describe, expect, it } from 'vitest';
 import { councilsInRegion } from '../../shared/domain/councils.js';
-import { addWorkingDays, EscalationMessage, recipientsFor, tierFor } from '../../shared/domain/escalation.js';
+import { addWorkingDays } from '../../shared/domain/episode.js';
+import { recipientsFor, tierFor } from '../../shared/domain/escalation.js';
+import { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { Factor } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';

@@ -5,7 +5,9 @@
 import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { type Acknowledgement, type EscalationDecision, EscalationMessage, Episode } from '../../domain/escalation.js';
+import { type Acknowledgement, Episode } from '../../domain/episode.js';
+import { type EscalationDecision } from '../../domain/escalation.js';
+import { EscalationMessage } from '../../domain/escalation-message.js';
 import type { Subject } from '../../domain/model.js';
 import type { AcknowledgementStore, Disclosure, EscalationStore, OutboxEntry } from '../../ports/escalations.js';
 import { documentClient } from './stores.js';

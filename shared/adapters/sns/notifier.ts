@@ -3,7 +3,7 @@
 // policy's 150 combinations, and emulators do not match arrays). Each publish carries one body per
 // protocol: queues (and email-json, https) get the versioned JSON message, email gets the plain text.
 import { type BatchResultErrorEntry, PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import type { EscalationMessage } from '../../domain/escalation.js';
+import type { EscalationMessage } from '../../domain/escalation-message.js';
 import type { Tier } from '../../domain/protocol.js';
 import type { Notifier } from '../../ports/escalations.js';
 import { requiredEnv } from '../aws-clients.js';
