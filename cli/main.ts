@@ -11,6 +11,8 @@ import { DEFAULT_PROTOCOL, PARTY_ROLES, PartyRole } from '../shared/domain/proto
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The handlers' structured logs go to CloudWatch on AWS; locally the summary is what a person reads.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// Metrics are CloudWatch's on AWS; locally they would only print EMF documents.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const isoDate = (value: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date such as 2025-10-15');
@@ -36,13 +38,19 @@ program
   });
 
 // The commands below work on a deployed table: TABLE_NAME and the usual AWS SDK environment name it.
-const escalationStore = async () => {
-  const [{ DynamoDBClient }, { DynamoEscalationStore }, { requiredEnv }] = await Promise.all([
+const deployedTable = async () => {
+  const [{ DynamoDBClient }, { DynamoEscalationStore }, { DynamoOutbox }, { requiredEnv }] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('../shared/adapters/dynamodb/escalation-store.js'),
+    import('../shared/adapters/dynamodb/outbox-store.js'),
     import('../shared/adapters/aws-clients.js'),
   ]);
-  return new DynamoEscalationStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'), DEFAULT_PROTOCOL.retentionYears);
+  const client = new DynamoDBClient({});
+  const tableName = requiredEnv('TABLE_NAME');
+  return {
+    escalations: new DynamoEscalationStore(client, tableName, DEFAULT_PROTOCOL.retentionYears),
+    outbox: new DynamoOutbox(client, tableName, DEFAULT_PROTOCOL.retentionYears),
+  };
 };
 
 program
@@ -56,7 +64,7 @@ program
   .action(async (options: { episode: string; party: string; role: string; by: string; on: string }) => {
     const role = PartyRole.safeParse(options.role);
     if (!role.success) throw new InvalidArgumentError(`--role must be one of ${PARTY_ROLES.join(', ')}`);
-    const result = await acknowledge({ acknowledgements: await escalationStore() }, { episodeId: options.episode, party: options.party, role: role.data, by: options.by, on: options.on });
+    const result = await acknowledge({ acknowledgements: (await deployedTable()).escalations }, { episodeId: options.episode, party: options.party, role: role.data, by: options.by, on: options.on });
     console.log(JSON.stringify(result, null, 2));
     if (result.outcome !== 'acknowledged') process.exitCode = 1;
   });
@@ -73,7 +81,7 @@ program
     if (!caller) throw new InvalidArgumentError('--party and --role must name a party of the protocol with its role');
     const query = auditQueryFrom({ provider: options.provider, recipient: options.recipient }, DEFAULT_PROTOCOL);
     if ('invalid' in query) throw new InvalidArgumentError(query.invalid);
-    const outcome = await listDisclosures(await escalationStore(), caller, query);
+    const outcome = await listDisclosures((await deployedTable()).outbox, caller, query, DEFAULT_PROTOCOL);
     console.log(JSON.stringify(outcome, null, 2));
     if (!('disclosures' in outcome)) process.exitCode = 1;
   });

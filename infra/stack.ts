@@ -1,7 +1,8 @@
 // The care market early-warning pipeline on AWS:
 //   landed source files -> landing queue -> ingest -> signal table
-//   daily: score (02:00) -> heat map (03:00) -> escalate (03:30): decision + outbox entry in one transaction
-//   outbox insert (table stream) or 15-minute sweep -> publish -> SNS topic per tier -> subscriber queues
+//   daily: score (02:00) -> heat map (03:00) -> escalate (03:30): each decision with its messages, then notices
+//   escalate's own drain of the outbox, or the 15-minute sweep -> publish -> SNS topic per tier -> subscriber queues
+//   a notice failing to publish in 3 runs -> outbox dead-letter queue (alarmed, as are the outbox metrics)
 //   HTTP API (JWT): acknowledge an episode, list the disclosure audit trail
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,7 @@ import type { Construct } from 'constructs';
 import { adassNetworkId, DEFAULT_PROTOCOL } from '../shared/domain/protocol.js';
 import { AccessLogBucket } from './constructs/buckets.js';
 import { EscalationApi } from './constructs/escalation-api.js';
+import { EscalationOutbox } from './constructs/escalation-outbox.js';
 import { EscalationSubscriber, EscalationTopics } from './constructs/escalation-topics.js';
 import { HeatMapOutput } from './constructs/heat-map-output.js';
 import { PipelineFunctions } from './constructs/pipeline-functions.js';
@@ -39,6 +41,8 @@ export class CareMarketStack extends Stack {
   readonly landing: SourceLanding;
   readonly heatMaps: HeatMapOutput;
   readonly escalations: EscalationTopics;
+  /** The outbox's dead-letter queue and the alarms on it and on the outbox metrics. */
+  readonly outbox: EscalationOutbox;
   readonly functions: PipelineFunctions;
   readonly schedules: PipelineSchedules;
   readonly api: EscalationApi;
@@ -85,18 +89,11 @@ export class CareMarketStack extends Stack {
 
     this.signals.bind(publish.function);
     this.escalations.bind(publish.function);
-    // Each outbox entry, once stored with its decision, is published straight away.
-    this.signals.addStreamConsumer(publish.function, {
-      filters: [
-        lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual('INSERT'),
-          dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('OUTBOX') } } },
-        }),
-      ],
-      batchSize: 10,
-      maxBatchingWindow: Duration.seconds(1),
-      retryAttempts: 5,
-    });
+    // Both drain the outbox: OUTBOX_DEAD_LETTER_QUEUE_URL, sending to it, and alarms on it and their metrics.
+    this.outbox = new EscalationOutbox(this, 'EscalationOutbox', { escalate, publish });
+    // No stream trigger: decisions come only from the escalate run, which drains the outbox once it has decided
+    // every subject, so a day's changes fold into one notice per recipient and family; a publisher started by
+    // each decision's release would race it and split them. The 15-minute sweep sends whatever a failed run left.
 
     this.schedules = new PipelineSchedules(this, 'Schedules', {
       score: score.function,
@@ -131,6 +128,7 @@ export class CareMarketStack extends Stack {
     output('LocalTopicArn', this.escalations.local.topicArn, 'Local-tier escalations (each party subscribes with its own filter policy)');
     output('RegionalTopicArn', this.escalations.regional.topicArn, 'Regional-tier escalations (each party subscribes with its own filter policy)');
     output('NationalTopicArn', this.escalations.national.topicArn, 'National-tier escalations (each party subscribes with its own filter policy)');
+    output('OutboxDeadLetterQueueUrl', this.outbox.deadLetters.queueUrl, 'Escalation notices that kept failing to publish (keys only; the outbox entries hold the content)');
     output('EscalationApiUrl', this.api.url, 'Escalation API: POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
   }
 }

@@ -8,7 +8,10 @@ import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import type { DrainReport } from '../../shared/application/outbox.js';
+import type { EscalateReport } from '../../functions/escalate/escalate.js';
 import { addWorkingDays } from '../../shared/domain/episode.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
@@ -20,7 +23,7 @@ import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
 import { generateSample } from '../sample/generate.js';
 import { LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from './engines.js';
 import { acknowledgementRequest, invoke, landedObjectsEvent } from './invoke.js';
-import { provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
+import { messagingEnvironment, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
 import { type DeliveredMessage, drainQueues } from './queues.js';
 import { writeOutputs } from './outputs.js';
 
@@ -44,13 +47,13 @@ export interface PipelineOptions {
 
 export interface PipelineResult {
   ingested: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number; files: number };
-  replayed?: { signalsStored: number; decisions: number; messagesPublished: number };
+  replayed?: { signalsStored: number; decisions: number; noticesPublished: number };
   assessments: { locations: RiskAssessment[]; providers: RiskAssessment[]; groups: RiskAssessment[] };
   quarantine: QuarantineRecord[];
   delivered: DeliveredMessage[];
   duplicatesDropped: number;
   audit: { subjectId: string; name: string; disclosures: Disclosure[] } | null;
-  followUp: { on: IsoDate; acknowledged: Acknowledged | null; decisions: number; messagesPublished: number };
+  followUp: { on: IsoDate; acknowledged: Acknowledged | null; decisions: number; noticesPublished: number; messagesPublished: number };
   heatMapCells: number;
 }
 
@@ -102,11 +105,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       await provisionTable(dynamo);
       await provisionBuckets(s3);
       const messaging = await provisionMessaging(sns, sqs, partyIds(DEFAULT_PROTOCOL));
-      Object.assign(process.env, {
-        TOPIC_ARN_LOCAL: messaging.topics.local,
-        TOPIC_ARN_REGIONAL: messaging.topics.regional,
-        TOPIC_ARN_NATIONAL: messaging.topics.national,
-      });
+      Object.assign(process.env, messagingEnvironment(messaging));
       return messaging;
     });
 
@@ -120,10 +119,12 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       acknowledge: (await import('../../functions/acknowledge/handler.js')).handler as LambdaHandler,
     };
     const decideAndPublish = async (on: IsoDate) => {
-      const escalated = (await invoke('escalate', handlers.escalate, { asOf: on } as never)) as { decisions: number; messagesPublished: number };
+      // The run stands on the day it simulates: decisions fold by that day and disclosures are dated by it.
+      process.env[REPLAY_DATE_ENV] = on;
+      const escalated = (await invoke('escalate', handlers.escalate, { asOf: on } as never)) as EscalateReport;
       // The publisher Lambda sweeps whatever the escalate run left pending (on AWS it also runs from the stream).
-      const swept = (await invoke('publish', handlers.publish, {} as never)) as { published: number };
-      return { decisions: escalated.decisions, messagesPublished: escalated.messagesPublished + swept.published };
+      const swept = (await invoke('publish', handlers.publish, {} as never)) as DrainReport;
+      return { decisions: escalated.decisions, noticesPublished: escalated.drained.published + swept.published, messagesPublished: escalated.drained.messagesPublished + swept.messagesPublished };
     };
 
     const files = await step('generated the sample (fixed seed) around the real CQC register rows', () => sampleFiles(asOf, options.seed));
@@ -154,7 +155,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
     const replay = options.replay ? await step('landed every file again and re-ran: nothing new may be stored or sent', landAndProcess) : undefined;
 
     const stores = new DynamoStores(dynamo, LOCAL_RESOURCE_NAMES.table);
-    const escalations = new DynamoEscalationStore(dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+    const outbox = new DynamoOutbox(dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
     const firstDelivery = await step('read the subscriber queues', () => drainQueues(sqs, queues));
 
     // A week and a half on: one host council acknowledges its message; the daily runs then remind only
@@ -178,7 +179,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
         stores.assessmentsAsOf(asOf, 'group'),
         stores.listQuarantine(),
       ]);
-      const audit = await auditTrailOfOne(delivered, escalations);
+      const audit = await auditTrailOfOne(delivered, outbox);
       const output = new S3Objects(s3);
       const heatMapPage = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.html`);
       const heatMapJson = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.json`);
@@ -197,7 +198,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
     });
     return {
       ingested: { signalsStored: first.signalsStored, signalsAlreadyPresent: first.signalsAlreadyPresent, quarantined: first.quarantined, files: first.files },
-      ...(replay ? { replayed: { signalsStored: replay.signalsStored, decisions: replay.decisions, messagesPublished: replay.messagesPublished } } : {}),
+      ...(replay ? { replayed: { signalsStored: replay.signalsStored, decisions: replay.decisions, noticesPublished: replay.noticesPublished } } : {}),
       assessments: { locations: result.locations, providers: result.providers, groups: result.groups },
       quarantine: result.quarantine,
       delivered,
@@ -213,10 +214,10 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
 }
 
 /** The audit trail of the provider reached by the most recipients: the one a reviewer would ask about. */
-async function auditTrailOfOne(delivered: readonly DeliveredMessage[], escalations: DynamoEscalationStore): Promise<PipelineResult['audit']> {
+async function auditTrailOfOne(delivered: readonly DeliveredMessage[], outbox: DynamoOutbox): Promise<PipelineResult['audit']> {
   const widest = mostDelivered(delivered, (m) => m.subject.id);
   if (!widest) return null;
-  const disclosures = (await escalations.disclosuresForSubject(widest.subject.id)).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
+  const disclosures = (await outbox.disclosuresForSubject(widest.subject.id)).sort((a, b) => a.idempotencyKey.localeCompare(b.idempotencyKey));
   return { subjectId: widest.subject.id, name: widest.subject.name, disclosures };
 }
 

@@ -7,7 +7,8 @@ import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/c
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pMap from 'p-map';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table.js';
-import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { TOPIC_ARN_ENV, type TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { DEAD_LETTER_QUEUE_URL_ENV } from '../../shared/adapters/sqs/dead-letters.js';
 import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
 import { DEFAULT_PROTOCOL, partyOf, TIERS } from '../../shared/domain/protocol.js';
 import { LOCAL_RESOURCE_NAMES } from './engines.js';
@@ -27,7 +28,22 @@ export async function provisionBuckets(s3: S3Client): Promise<void> {
   for (const Bucket of [LOCAL_RESOURCE_NAMES.landingBucket, LOCAL_RESOURCE_NAMES.outputBucket]) await s3.send(new CreateBucketCommand({ Bucket }));
 }
 
-export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipientIds: readonly string[]): Promise<{ topics: TopicArns; queues: SubscriberQueue[] }> {
+export interface Messaging {
+  topics: TopicArns;
+  queues: SubscriberQueue[];
+  /** Where notices that keep failing to publish go. */
+  deadLetterQueueUrl: string;
+}
+
+/** The environment the publishing functions read, as the stack sets it on AWS. */
+export const messagingEnvironment = (messaging: Messaging): Record<string, string> => ({
+  [TOPIC_ARN_ENV.local]: messaging.topics.local,
+  [TOPIC_ARN_ENV.regional]: messaging.topics.regional,
+  [TOPIC_ARN_ENV.national]: messaging.topics.national,
+  [DEAD_LETTER_QUEUE_URL_ENV]: messaging.deadLetterQueueUrl,
+});
+
+export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipientIds: readonly string[]): Promise<Messaging> {
   const topics = {} as TopicArns;
   for (const tier of TIERS) {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `care-market-escalations-${tier}` }));
@@ -54,5 +70,6 @@ export async function provisionMessaging(sns: SNSClient, sqs: SQSClient, recipie
     },
     { concurrency: 8 },
   );
-  return { topics, queues };
+  const { QueueUrl: deadLetterQueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'escalation-outbox-dead-letters' }));
+  return { topics, queues, deadLetterQueueUrl: deadLetterQueueUrl! };
 }

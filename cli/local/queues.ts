@@ -2,13 +2,13 @@
 // idempotency key, since SNS delivers at least once.
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import pMap from 'p-map';
-import { EscalationMessage } from '../../shared/domain/escalation-message.js';
+import { EscalationNotice } from '../../shared/domain/notice-folding.js';
 import type { SubscriberQueue } from './provision.js';
 
 export interface DeliveredMessage {
   /** The queue it arrived in: the recipient whose filter policy let it through. */
   queueRecipient: string;
-  message: EscalationMessage;
+  message: EscalationNotice;
   /** The body exactly as the queue received it, so a check for leaks sees every byte, not only schema fields. */
   raw: string;
 }
@@ -38,7 +38,7 @@ export async function drainQueue(sqs: SQSClient, queue: SubscriberQueue): Promis
       continue;
     }
     empty = 0;
-    for (const { Body = '' } of Messages) received.push({ message: EscalationMessage.parse(JSON.parse(sqsBody(Body))), raw: Body });
+    for (const { Body = '' } of Messages) received.push({ message: EscalationNotice.parse(JSON.parse(sqsBody(Body))), raw: Body });
     await sqs.send(
       new DeleteMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
     );

@@ -13,7 +13,7 @@ export function summarise(result: PipelineResult): string[] {
   const lines = [
     `Ingested ${result.ingested.files} files: ${result.ingested.signalsStored} signals stored, ${result.ingested.quarantined} records quarantined (see out/quarantine.jsonl).`,
     ...(result.replayed
-      ? [`Replayed every file: ${result.replayed.signalsStored} new signals, ${result.replayed.decisions} new decisions, ${result.replayed.messagesPublished} new messages.`]
+      ? [`Replayed every file: ${result.replayed.signalsStored} new signals, ${result.replayed.decisions} new decisions, ${result.replayed.noticesPublished} new notices.`]
       : []),
     '',
     'Risk bands',
@@ -28,7 +28,13 @@ export function summarise(result: PipelineResult): string[] {
     const why = a.hardTriggers.length ? `${a.hardTriggers.join('; ')}; ${topReasons(a, 2)}` : topReasons(a);
     lines.push(`  ${String(i + 1).padStart(2)}. ${a.band.padEnd(5)} ${a.likelihood.toFixed(0).padStart(3)}  ${a.name} (${a.subject.id}): ${why}`);
   });
-  lines.push('', `Escalations delivered: ${delivered.length} messages (${result.duplicatesDropped} repeats dropped by idempotency key)`);
+  const changes = delivered.reduce((sum, d) => sum + 1 + d.message.alsoCovers.length, 0);
+  const folded = delivered.filter((d) => d.message.alsoCovers.length > 0).length;
+  lines.push(
+    '',
+    `Escalations delivered: ${delivered.length} notices carrying ${changes} changes, one notice per recipient, subject family and day ` +
+      `(${folded} fold a provider's or group's changes together; ${result.duplicatesDropped} repeats dropped by idempotency key)`,
+  );
   const byTier = new Map<string, number>();
   const byRecipient = new Map<string, { tier: string; count: number }[]>();
   for (const { queueRecipient, message } of delivered) {
@@ -46,7 +52,7 @@ export function summarise(result: PipelineResult): string[] {
   const { followUp } = result;
   const ack = followUp.acknowledged;
   lines.push(
-    `  follow-up on ${followUp.on}: ${ack ? `${ack.name} (${ack.party}) acknowledged ${ack.episodeId} (HTTP ${ack.status}); ` : ''}${followUp.decisions} decisions, ${followUp.messagesPublished} messages (reminders go only to recipients that had not acknowledged)`,
+    `  follow-up on ${followUp.on}: ${ack ? `${ack.name} (${ack.party}) acknowledged ${ack.episodeId} (HTTP ${ack.status}); ` : ''}${followUp.decisions} decisions, ${followUp.messagesPublished} changes in ${followUp.noticesPublished} notices (reminders go only to recipients that had not acknowledged)`,
   );
   lines.push('  by recipient:');
   for (const [recipient, entries] of [...byRecipient].sort((a, b) => a[0].localeCompare(b[0]))) {

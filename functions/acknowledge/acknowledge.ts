@@ -23,17 +23,18 @@ export interface AcknowledgeRequest {
   on: IsoDate;
 }
 
+/** `not-found` also when no message of the episode was addressed to the party. */
 export type AcknowledgeResult =
   | { outcome: 'acknowledged'; acknowledgement: Acknowledgement }
   | { outcome: 'not-found' }
-  | { outcome: 'not-addressed' }
   | { outcome: 'already-acknowledged'; tier: Tier }
   | { outcome: 'stood-down' };
 
 export async function acknowledge(ports: AcknowledgePorts, request: AcknowledgeRequest): Promise<AcknowledgeResult> {
   const episode = await ports.acknowledgements.episode(request.episodeId);
-  if (!episode) return { outcome: 'not-found' };
-  const decision = decideAcknowledgement(episode, request);
+  const decision = episode && decideAcknowledgement(episode, request);
+  // One answer for both, so that a party cannot learn which episode ids exist about subjects it was not told of.
+  if (!decision || decision.outcome === 'not-addressed') return { outcome: 'not-found' };
   if (decision.outcome !== 'acknowledged') return decision;
   // The store's conditions settle a race with another acknowledgement or a stand-down made since the read.
   switch (await ports.acknowledgements.acknowledge(decision.acknowledgement)) {
@@ -61,14 +62,12 @@ export const AcknowledgeHttpEvent = z.object({
 const STATUS: Record<AcknowledgeResult['outcome'], number> = {
   acknowledged: 200,
   'not-found': 404,
-  'not-addressed': 403,
   'already-acknowledged': 409,
   'stood-down': 409,
 };
 
 const MESSAGE: Record<Exclude<AcknowledgeResult['outcome'], 'acknowledged'>, string> = {
-  'not-found': 'no such episode',
-  'not-addressed': 'no message of this episode was addressed to your party',
+  'not-found': 'no episode with this id was addressed to your party',
   'already-acknowledged': 'your party has already acknowledged this episode at its latest tier',
   'stood-down': 'the episode has stood down: there is nothing to acknowledge',
 };

@@ -2,15 +2,16 @@
 // what its role lets it see, kept deliberately simple:
 //   national oversight   any subject (?provider=<CQC id>), any recipient;
 //   a council            only disclosures addressed to itself (?recipient=<its GSS code>);
-//   an ADASS network     only disclosures addressed to itself or to a council of its region.
+//   an ADASS network     only disclosures addressed to itself or to a council of its region, and of the
+//                        tiers the protocol's `audit.adassNetworkTiers` lists (regional and national).
 // Listing by subject is for national oversight alone: a subject's trail names every council told about it.
 
 import { councilByGss } from '../../shared/domain/councils.js';
 import { CqcId } from '../../shared/domain/model.js';
 import { type EscalationParty, partyOf, type Protocol, roleOf } from '../../shared/domain/protocol.js';
-import type { Disclosure, EscalationStore } from '../../shared/ports/escalations.js';
+import type { Disclosure, OutboxStore } from '../../shared/ports/escalations.js';
 
-export type DisclosureReader = Pick<EscalationStore, 'disclosuresForSubject' | 'disclosuresForRecipient'>;
+export type DisclosureReader = Pick<OutboxStore, 'disclosuresForSubject' | 'disclosuresForRecipient'>;
 
 export type AuditQuery = { readonly provider: string } | { readonly recipient: string };
 
@@ -44,13 +45,15 @@ function refusal(caller: EscalationParty, query: AuditQuery): string | undefined
   return inRegion ? undefined : `an ADASS network may list only disclosures to itself and to the councils of ${caller.region}`;
 }
 
-export async function listDisclosures(store: DisclosureReader, caller: EscalationParty, query: AuditQuery): Promise<AuditOutcome> {
+export async function listDisclosures(store: DisclosureReader, caller: EscalationParty, query: AuditQuery, protocol: Protocol): Promise<AuditOutcome> {
   const reason = refusal(caller, query);
   if (reason) return { outcome: 'forbidden', reason };
-  const disclosures = 'provider' in query ? await store.disclosuresForSubject(query.provider) : await store.disclosuresForRecipient(query.recipient);
+  const trail = 'provider' in query ? await store.disclosuresForSubject(query.provider) : await store.disclosuresForRecipient(query.recipient);
+  const adassTiers: readonly string[] = protocol.audit.adassNetworkTiers;
+  const disclosures = caller.kind === 'adass-network' ? trail.filter((d) => adassTiers.includes(d.tier)) : [...trail];
   return {
     outcome: 'listed',
     query,
-    disclosures: [...disclosures].sort((a, b) => a.disclosedOn.localeCompare(b.disclosedOn) || a.idempotencyKey.localeCompare(b.idempotencyKey)),
+    disclosures: disclosures.sort((a, b) => a.disclosedOn.localeCompare(b.disclosedOn) || a.idempotencyKey.localeCompare(b.idempotencyKey)),
   };
 }

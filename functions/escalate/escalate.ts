@@ -1,29 +1,38 @@
 // The escalation use case: decide, for every location, provider and group assessment, what it changes in
-// the subject's episode (opened, raised, worsened, a reminder, stood down); store each decision with its
-// outbox entry in one transaction; then drain the outbox to SNS and record each disclosure. Deciding and
-// publishing are separate steps so a crash between them loses nothing.
+// the subject's episode (opened, raised, worsened, a reminder, stood down) and store each decision with its
+// messages; then drain the outbox to SNS and record each disclosure. Each subject is decided and written on
+// its own: one that fails is retried, then reported by name, and every other subject's escalation goes on.
 import pMap from 'p-map';
 import { decideEscalation } from '../../shared/domain/escalation.js';
-import { type MarketContext, marketContextOf } from '../../shared/domain/market-context.js';
-import { type IsoDate, SubjectType } from '../../shared/domain/model.js';
-import type { Protocol, Tier } from '../../shared/domain/protocol.js';
-import { drainOutbox } from '../../shared/application/outbox.js';
-import type { EscalationStore, Notifier } from '../../shared/ports/escalations.js';
+import { familyOf, type MarketContext, marketContextOf } from '../../shared/domain/market-context.js';
+import { type IsoDate, type Subject, SubjectType } from '../../shared/domain/model.js';
+import type { Protocol } from '../../shared/domain/protocol.js';
+import { type DrainPorts, type DrainReport, drainOutbox } from '../../shared/application/outbox.js';
+import type { EscalationStore } from '../../shared/ports/escalations.js';
 import type { AssessmentStore, PlacementStore, ReferenceStore } from '../../shared/ports/stores.js';
 
-export interface EscalatePorts {
+export interface EscalatePorts extends DrainPorts {
   assessments: AssessmentStore;
   reference: ReferenceStore;
   placements: PlacementStore;
   escalations: EscalationStore;
-  notifier: Notifier;
 }
 
-export interface EscalateReport {
-  asOf: IsoDate;
+/** A subject whose decision could not be stored after every attempt: named, never its content. */
+export interface SubjectFailure {
+  subject: Subject;
+  attempts: number;
+  error: string;
+}
+
+export interface DecideReport {
   decisions: number;
-  messagesPublished: number;
-  byTier: Record<Tier, number>;
+  failures: SubjectFailure[];
+}
+
+export interface EscalateReport extends DecideReport {
+  asOf: IsoDate;
+  drained: DrainReport;
 }
 
 export async function loadMarketContext(ports: Pick<EscalatePorts, 'reference' | 'placements'>): Promise<MarketContext> {
@@ -37,25 +46,45 @@ export async function loadMarketContext(ports: Pick<EscalatePorts, 'reference' |
 
 /** Subjects are independent of each other, so a few are decided at once. */
 const DECIDE_CONCURRENCY = 8;
+/** Attempts per subject: a transient failure (throttling the SDK gave up on, a time-out) gets two more. */
+export const DECIDE_ATTEMPTS = 3;
+const RETRY_DELAY_MS = 200;
 
-/** Decides every subject assessed on the date; returns how many decisions were recorded. */
-export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol): Promise<number> {
+/**
+ * Decides every subject assessed on the date. `decidedOn` is the day of the run (the delivery date in a
+ * replay): notices fold the changes of one day.
+ */
+export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol, decidedOn: IsoDate = asOf): Promise<DecideReport> {
+  // A decision recorded by a run that stopped before releasing its messages is released first.
+  await ports.outbox.releaseStaged();
   const market = await loadMarketContext(ports);
   const assessments = (await Promise.all(SubjectType.options.map((type) => ports.assessments.assessmentsAsOf(asOf, type)))).flat();
-  const recorded = await pMap(
+  const outcomes = await pMap(
     assessments,
-    async (assessment) => {
-      const current = await ports.escalations.currentEpisode(assessment.subject);
-      const decision = decideEscalation(assessment, current, market, protocol);
-      return decision !== null && (await ports.escalations.recordDecision(decision, current)) === 'recorded';
+    async (assessment): Promise<boolean | SubjectFailure> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const current = await ports.escalations.currentEpisode(assessment.subject);
+          const decision = decideEscalation(assessment, current, market, protocol);
+          if (decision === null) return false;
+          const familyId = familyOf(assessment.subject, market);
+          return (await ports.escalations.recordDecision(decision, current, { decidedOn, familyId })) === 'recorded';
+        } catch (error) {
+          if (attempt >= DECIDE_ATTEMPTS) return { subject: assessment.subject, attempts: attempt, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+        }
+      }
     },
     { concurrency: DECIDE_CONCURRENCY },
   );
-  return recorded.filter(Boolean).length;
+  return {
+    decisions: outcomes.filter((o) => o === true).length,
+    failures: outcomes.filter((o): o is SubjectFailure => typeof o === 'object'),
+  };
 }
 
-export async function escalate(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol): Promise<EscalateReport> {
-  const decisions = await decideAll(ports, asOf, protocol);
-  const { published, byTier } = await drainOutbox(ports, asOf);
-  return { asOf, decisions, messagesPublished: published, byTier };
+export async function escalate(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol, today: IsoDate): Promise<EscalateReport> {
+  const decided = await decideAll(ports, asOf, protocol, today);
+  const drained = await drainOutbox(ports, today, protocol);
+  return { asOf, ...decided, drained };
 }

@@ -172,9 +172,9 @@ export class PipelineFunctions extends Construct {
   readonly score: PipelineFunction;
   /** Daily: renders the council heat map from the day's assessments. */
   readonly heatmap: PipelineFunction;
-  /** Daily: decides escalations, storing each decision with its outbox entry (and drains the outbox). */
+  /** Daily: decides escalations, storing each decision with its messages, then drains the outbox as notices. */
   readonly escalate: PipelineFunction;
-  /** From the table stream on outbox inserts, and a sweep schedule: publishes pending escalations to SNS. */
+  /** Every 15 minutes: sweeps whatever escalation notices a failed run left pending to SNS. */
   readonly publish: PipelineFunction;
   /** Behind the HTTP API: lists the disclosure audit trail a caller may see. */
   readonly audit: PipelineFunction;
@@ -210,18 +210,19 @@ export class PipelineFunctions extends Construct {
     });
     this.escalate = new PipelineFunction(this, 'Escalate', {
       name: 'escalate',
-      description: 'Decides escalations and stores them with their outbox entries',
+      description: 'Decides escalations, stores them with their messages and publishes the day\'s notices',
       memorySize: 512,
-      timeout: Duration.minutes(2),
+      // A national failure stages a message per recipient (hundreds) before its notices go out.
+      timeout: Duration.minutes(5),
       invokedAsynchronously: true,
       ...common,
     });
     this.publish = new PipelineFunction(this, 'Publish', {
       name: 'publish',
-      description: 'Publishes pending escalation outbox entries to the tier topics',
+      description: 'Publishes pending escalation notices to the tier topics',
       memorySize: 512,
       timeout: Duration.minutes(2),
-      // The sweep schedule invokes it asynchronously; the stream mapping has its own failure destination.
+      // The sweep schedule invokes it asynchronously.
       invokedAsynchronously: true,
       ...common,
     });

@@ -14,7 +14,9 @@ export type DeadLetterSource =
   | 'sns-subscription-redrive'
   | 'lambda-on-failure'
   | 'event-source-on-failure'
-  | 'scheduler';
+  | 'scheduler'
+  /** The application sends to it itself (e.g. the outbox publisher, after repeated failures). */
+  | 'application';
 
 export interface DeadLetterQueueProps {
   /** What ends up here, for the console and the nag acknowledgement. */

@@ -4,9 +4,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 export const dynamoClient = () => new DynamoDBClient({});
 export const snsClient = () => new SNSClient({});
+// Reach a queue through the configured endpoint (as on AWS), not the host its URL names (emulators differ).
+export const sqsClient = () => new SQSClient({ useQueueUrlAsEndpoint: false });
 /** Local S3 emulators want path-style URLs (no wildcard DNS for bucket subdomains); AWS accepts both. */
 export const s3Client = () => new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' });
 

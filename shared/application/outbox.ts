@@ -1,27 +1,97 @@
 // Draining the escalation outbox: the publisher Lambda's work, which the escalate Lambda also does right
-// after deciding. Both run it safely: an entry published twice repeats only its idempotency keys.
+// after deciding. For every pending message: fold the day's messages into one notice per recipient and
+// subject family (or a digest), record each disclosure and claim the messages before publishing, publish,
+// then mark each notice published on its own. A notice that keeps failing goes to the dead-letter queue.
+// Safe to run again at any point: a claimed notice is re-sent under its first key, which subscribers drop.
+import pMap from 'p-map';
 import type { IsoDate } from '../domain/model.js';
-import type { Tier } from '../domain/protocol.js';
-import type { EscalationStore, Notifier } from '../ports/escalations.js';
+import { type PlannedNotice, planNotices } from '../domain/notice-folding.js';
+import type { Protocol, Tier } from '../domain/protocol.js';
+import type { DeadLetters, Notifier, OutboxStore, PublishOutcome } from '../ports/escalations.js';
 
-/** Publishes every pending outbox entry, then marks it published and audits it. Safe to run again at any point. */
-export async function drainOutbox(ports: { escalations: EscalationStore; notifier: Notifier }, disclosedOn: IsoDate): Promise<{ published: number; byTier: Record<Tier, number> }> {
-  const byTier: Record<Tier, number> = { local: 0, regional: 0, national: 0 };
-  let published = 0;
-  const failures: unknown[] = [];
-  for (const entry of await ports.escalations.pendingOutbox()) {
-    // One entry that cannot be published must not hold back the others: it stays pending and is retried.
-    try {
-      await ports.notifier.publish(entry.messages);
-      await ports.escalations.markPublished(entry, disclosedOn);
-    } catch (error) {
-      failures.push(error);
-      continue;
-    }
-    for (const m of entry.messages) byTier[m.tier] += 1;
-    published += entry.messages.length;
-  }
-  if (failures.length > 0) throw new AggregateError(failures, `${failures.length} outbox entries could not be published; they stay pending for the next run`);
-  return { published, byTier };
+/** Publish runs a notice may fail in before it is dead-lettered (each run already retries SNS itself). */
+export const MAX_PUBLISH_RUNS = 3;
+/** Notices claimed or marked at once: each is its own small transaction or set of updates. */
+const STORE_CONCURRENCY = 8;
+
+export interface DrainPorts {
+  outbox: OutboxStore;
+  notifier: Notifier;
+  deadLetters: DeadLetters;
 }
 
+export interface DrainReport {
+  /** Notices published, and the messages (changes per recipient) they carried. */
+  published: number;
+  messagesPublished: number;
+  byTier: Record<Tier, number>;
+  /** Notices that failed this run and stay pending for the next. */
+  failed: string[];
+  deadLettered: string[];
+}
+
+/**
+ * Publishes every pending message. `disclosedOn` is the day of disclosure: the wall clock's day live, the
+ * delivery date in a replay; never a replayed as-of date.
+ */
+export async function drainOutbox(ports: DrainPorts, disclosedOn: IsoDate, protocol: Protocol): Promise<DrainReport> {
+  await ports.outbox.releaseStaged();
+  const pending = await ports.outbox.pendingOutbox();
+  const planned = planNotices(pending, (recipientId) => protocol.delivery.digestRecipients.includes(recipientId));
+  const report: DrainReport = { published: 0, messagesPublished: 0, byTier: { local: 0, regional: 0, national: 0 }, failed: [], deadLettered: [] };
+  // One notice whose storage fails (throttling the SDK gave up on) stays pending for the next run; the rest go.
+  const failed = (notice: PlannedNotice) => report.failed.push(notice.key);
+  const claimedEarlier = new Set(pending.flatMap((p) => (p.dispatch ? [p.dispatch.key] : [])));
+  const claims = await pMap(
+    planned,
+    async (notice) => {
+      // Already claimed by an earlier run: its disclosures are recorded; send it again as it was.
+      if (claimedEarlier.has(notice.key)) return true;
+      try {
+        return (await ports.outbox.claim(notice, disclosedOn)) === 'claimed';
+      } catch {
+        failed(notice);
+        return false;
+      }
+    },
+    { concurrency: STORE_CONCURRENCY },
+  );
+  const claimed = planned.filter((_, i) => claims[i]);
+  const outcomes = new Map((await publishAll(ports.notifier, claimed)).map((o) => [o.key, o]));
+  await pMap(claimed, async (notice) => {
+    const keys = notice.messages.map((m) => m.idempotencyKey);
+    const outcome = outcomes.get(notice.key);
+    try {
+      if (outcome?.published) {
+        await ports.outbox.markPublished(keys, disclosedOn);
+        report.published += 1;
+        report.messagesPublished += keys.length;
+        report.byTier[notice.notice.tier] += 1;
+        return;
+      }
+      const attempts = await ports.outbox.recordFailedAttempt(keys);
+      if (attempts < MAX_PUBLISH_RUNS) {
+        failed(notice);
+        return;
+      }
+      await ports.deadLetters.send({ noticeKey: notice.key, messageKeys: keys, attempts, reason: outcome && !outcome.published ? outcome.reason : 'no outcome from SNS' });
+      await ports.outbox.markDeadLettered(keys, disclosedOn);
+      report.deadLettered.push(notice.key);
+    } catch {
+      failed(notice);
+    }
+  }, { concurrency: STORE_CONCURRENCY });
+  report.failed.sort();
+  report.deadLettered.sort();
+  return report;
+}
+
+/** The notifier reports each notice; should it throw instead (a time-out, a crash of the client), none went. */
+async function publishAll(notifier: Notifier, claimed: readonly PlannedNotice[]): Promise<PublishOutcome[]> {
+  try {
+    return await notifier.publish(claimed.map((c) => c.notice));
+  } catch (error) {
+    const reason = error instanceof Error ? error.name : 'publish failed';
+    return claimed.map((c) => ({ key: c.key, published: false, reason }));
+  }
+}

@@ -1,25 +1,61 @@
 // The escalation message one recipient receives for one change of an episode: its schema, the notice every
-// recipient of the change is told alike, the redaction to the field classes each recipient is entitled to,
-// and the plain text read in an email.
+// recipient of the change is told alike, and the redaction to the field classes each recipient is entitled
+// to. What it says about the concern is read in escalation-concerns.ts; its plain text is escalation-text.ts.
 import * as z from 'zod/mini';
 import { councilByGss } from './councils.js';
+import { actionsTaken, CONCERN_CATEGORIES, concernCategories, CouncilAction } from './escalation-concerns.js';
 import { type ChangeKind, ChangeKind as ChangeKindSchema, type Episode, isAcknowledged, Recipient } from './episode.js';
+import { escalationText } from './escalation-text.js';
 import { footprint, type MarketContext, placingCouncilsOf } from './market-context.js';
-import { ADASS_REGIONS, AdassRegion, Band as BandSchema, type Factor, Factor as FactorSchema, type Family, ImpactTier, type IsoDate, IsoDate as IsoDateSchema, type RiskAssessment, SubjectType } from './model.js';
-import { adassNetworkId, DisclosableFieldClass, type Protocol, type Tier, Tier as TierSchema } from './protocol.js';
-import { HARD_TRIGGERS } from './scoring.js';
+import {
+  ADASS_REGIONS,
+  AdassRegion,
+  Band as BandSchema,
+  type Factor,
+  Factor as FactorSchema,
+  type Family,
+  ImpactTier,
+  type IsoDate,
+  IsoDate as IsoDateSchema,
+  type RiskAssessment,
+  ServiceKind,
+  SubjectType,
+} from './model.js';
+import { adassNetworkId, DisclosableFieldClass, Marking, MARKINGS, PartyRole, type Protocol, ROLE_OF_KIND, Tier as TierSchema } from './protocol.js';
 
-export const CONCERN_CATEGORIES = ['quality', 'safeguarding', 'financial', 'commissioner concern', 'regulator action'] as const;
-export type ConcernCategory = (typeof CONCERN_CATEGORIES)[number];
+/** The JSON message lists at most this many services: the largest groups run a few hundred, and SNS takes 256 KB. */
+export const MAX_LISTED_LOCATIONS = 500;
 
-export const CouncilAction = z.strictObject({
-  action: z.enum(['placement embargo', 'contract suspension']),
-  /** The council that took it, where the evidence names one. */
-  council: z.nullable(z.string()),
-  /** The date of its evidence; a hard trigger carries none. */
-  since: z.nullable(IsoDateSchema),
+const cqcUrl = (kind: 'location' | 'provider', id: string) => `https://www.cqc.org.uk/${kind}/${id}`;
+
+/** One service behind the subject, as the CQC register describes it (all public). */
+export const MessageLocation = z.strictObject({
+  locationId: z.string(),
+  name: z.string(),
+  councilGss: z.string(),
+  councilName: z.string(),
+  serviceKind: ServiceKind,
+  beds: z.int(),
+  cqcUrl: z.string(),
 });
-export type CouncilAction = z.infer<typeof CouncilAction>;
+export type MessageLocation = z.infer<typeof MessageLocation>;
+
+export const AffectedCouncil = z.strictObject({
+  gss: z.string(),
+  name: z.string(),
+  region: z.nullable(AdassRegion),
+  /** A host has a service of the subject in its area; a placing council places residents at one elsewhere. */
+  relation: z.enum(['host', 'placing']),
+});
+export type AffectedCouncil = z.infer<typeof AffectedCouncil>;
+
+/** What one recipient is asked to do, by when, and the two ways to acknowledge it. */
+export const Ask = z.strictObject({
+  action: z.string(),
+  respondBy: IsoDateSchema,
+  acknowledge: z.strictObject({ route: z.string(), role: PartyRole, command: z.string() }),
+});
+export type Ask = z.infer<typeof Ask>;
 
 /**
  * One message to one recipient, in the shape of a regional information-sharing notice. Strict at every
@@ -35,6 +71,8 @@ export const EscalationMessage = z.strictObject({
   tier: TierSchema,
   recipient: Recipient,
   region: z.nullable(AdassRegion),
+  /** The protective marking of this message as sent, and what its recipient may pass on. */
+  handling: z.strictObject({ marking: Marking, onwardSharing: z.string() }),
   raisedBy: z.string(),
   subject: z.strictObject({
     type: SubjectType,
@@ -47,6 +85,10 @@ export const EscalationMessage = z.strictObject({
     companyNumber: z.nullable(z.string()),
     hostCouncils: z.array(z.string()),
   }),
+  /** The registered providers behind the subject (for a location, its provider), with their CQC pages. */
+  providers: z.array(z.strictObject({ providerId: z.string(), name: z.string(), cqcUrl: z.string() })),
+  /** The services behind the subject (for a location, itself): `total` of them, the first MAX_LISTED_LOCATIONS listed. */
+  locations: z.strictObject({ total: z.int(), listed: z.array(MessageLocation) }),
   band: BandSchema,
   likelihood: z.nullable(z.number()),
   impact: z.nullable(ImpactTier),
@@ -55,16 +97,22 @@ export const EscalationMessage = z.strictObject({
   evidence: z.array(FactorSchema),
   /** Set where financial evidence was withheld from this recipient: a financial concern exists. */
   financialConcernNotice: z.nullable(z.string()),
+  /** Set where occupancy or workforce evidence was withheld from this recipient: such a concern exists. */
+  operationalConcernNotice: z.nullable(z.string()),
   actionsTaken: z.array(CouncilAction),
   bedsAtRisk: z.nullable(z.int()),
   /** Host councils and councils placing residents there. */
   councilsAffected: z.array(z.string()),
+  /** The same councils by name and region, and the regions they are in. */
+  affected: z.strictObject({ councils: z.array(AffectedCouncil), regions: z.array(AdassRegion) }),
   fieldClasses: z.array(DisclosableFieldClass),
   responseTargetWorkingDays: z.int(),
   /** When this recipient's response at this tier is due (the stand-down date for a stand-down). */
   reviewOn: IsoDateSchema,
   /** False once this recipient has acknowledged at this tier, and for a stand-down. */
   acknowledgementRequested: z.boolean(),
+  /** Null exactly when no acknowledgement is requested. */
+  ask: z.nullable(Ask),
   providerEngagement: z.strictObject({ required: z.boolean(), toldBy: z.literal('host-council'), note: z.string() }),
   recipientDecides: z.string(),
   legalBasis: z.string(),
@@ -80,59 +128,28 @@ export function messagesFor(episode: Episode, kind: ChangeKind, recipients: read
   return recipients.map((recipient) => addressTo(recipient, notice, episode, a, protocol));
 }
 
-type MessageContent = Omit<EscalationMessage, 'summary' | 'body'>;
+export type MessageContent = Omit<EscalationMessage, 'summary' | 'body'>;
 /** What every recipient of a change is told alike: the rest depends on the recipient and its entitlement. */
-type Notice = Omit<MessageContent, 'idempotencyKey' | 'recipient' | 'region' | 'evidence' | 'financialConcernNotice' | 'fieldClasses' | 'reviewOn' | 'acknowledgementRequested'>;
+type Notice = Omit<
+  MessageContent,
+  'idempotencyKey' | 'recipient' | 'region' | 'handling' | 'evidence' | 'financialConcernNotice' | 'operationalConcernNotice' | 'fieldClasses' | 'reviewOn' | 'acknowledgementRequested' | 'ask'
+>;
 
-const CATEGORY_OF_FAMILY: Record<Family, ConcernCategory> = {
-  quality: 'quality',
-  safeguarding: 'safeguarding',
-  financial: 'financial',
-  occupancy: 'financial',
-  workforce: 'quality',
+/** The class of each family's evidence: a new family must be classed before it can be sent. */
+const CLASS_OF_FAMILY: Record<Family, DisclosableFieldClass> = {
+  quality: 'official',
+  safeguarding: 'official',
+  financial: 'commercially-sensitive',
+  occupancy: 'operational',
+  workforce: 'operational',
 };
-
-type HardTrigger = (typeof HARD_TRIGGERS)[keyof typeof HARD_TRIGGERS];
-const CATEGORIES_OF_TRIGGER: Record<HardTrigger, ConcernCategory[]> = {
-  [HARD_TRIGGERS.inadequateOverall]: ['quality', 'regulator action'],
-  [HARD_TRIGGERS.inadequateSafe]: ['quality', 'regulator action'],
-  [HARD_TRIGGERS.inadequateWellLed]: ['quality', 'regulator action'],
-  [HARD_TRIGGERS.deregistered]: ['regulator action'],
-  [HARD_TRIGGERS.insolvency]: ['financial'],
-  // CQC's notice to councils under the market oversight scheme that a provider is likely to fail.
-  [HARD_TRIGGERS.s56Notice]: ['financial', 'regulator action'],
-  [HARD_TRIGGERS.contractSuspended]: ['commissioner concern'],
-};
-
-/** Commissioner actions reach the quality family as factors whose evidence value is the action. */
-const CATEGORY_OF_ACTION: Partial<Record<string, ConcernCategory>> = { 'placement-embargo': 'commissioner concern', 'cqc-enforcement': 'regulator action' };
-
-const actionEvidence = (a: RiskAssessment) =>
-  a.factors.flatMap((factor) => factor.evidence.filter((e) => e.source === 'commissioner-action').map((evidence) => ({ factor, evidence })));
-
-function concernCategories(a: RiskAssessment): ConcernCategory[] {
-  const categories = new Set<ConcernCategory>(a.factors.filter((f) => f.points > 0).map((f) => CATEGORY_OF_FAMILY[f.family]));
-  for (const trigger of a.hardTriggers) for (const c of CATEGORIES_OF_TRIGGER[trigger as HardTrigger] ?? []) categories.add(c);
-  for (const { evidence } of actionEvidence(a)) {
-    const category = CATEGORY_OF_ACTION[evidence.value];
-    if (category) categories.add(category);
-  }
-  return CONCERN_CATEGORIES.filter((c) => categories.has(c));
-}
-
-/** Placement embargoes from their factors (which name the council), contract suspensions from their trigger. */
-function actionsTaken(a: RiskAssessment): CouncilAction[] {
-  const embargoes = actionEvidence(a)
-    .filter(({ evidence }) => evidence.value === 'placement-embargo')
-    .map(({ factor, evidence }): CouncilAction => ({ action: 'placement embargo', council: /\bby (E\d{8})\b/.exec(factor.indicator)?.[1] ?? null, since: evidence.date }));
-  const suspension: CouncilAction[] = a.hardTriggers.includes(HARD_TRIGGERS.contractSuspended) ? [{ action: 'contract suspension', council: null, since: null }] : [];
-  return [...embargoes, ...suspension];
-}
 
 const copyFactor = (f: Factor): Factor => ({ ...f, evidence: f.evidence.map((e) => ({ ...e })) });
 
 function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market: MarketContext, protocol: Protocol): Notice {
   const { providerIds, locationIds } = footprint(a.subject, market);
+  const councilsAffected = [...new Set([...a.councils, ...placingCouncilsOf(a.subject, market)])].sort();
+  const affectedCouncils = councilsAffected.map((gss) => affectedCouncil(gss, a.councils.includes(gss)));
   return {
     schemaVersion: '1',
     episodeId: episode.episodeId,
@@ -150,6 +167,11 @@ function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market:
       companyNumber: a.subject.type === 'group' ? null : (market.providers.get(providerIds[0] ?? '')?.companyNumber ?? null),
       hostCouncils: a.councils,
     },
+    providers: providerIds.flatMap((id) => {
+      const provider = market.providers.get(id);
+      return provider ? [{ providerId: id, name: provider.name, cqcUrl: cqcUrl('provider', id) }] : [];
+    }),
+    locations: locationsOf(locationIds, market),
     band: a.band,
     likelihood: a.likelihood,
     impact: a.impact,
@@ -158,7 +180,8 @@ function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market:
     concernCategories: concernCategories(a),
     actionsTaken: actionsTaken(a),
     bedsAtRisk: a.beds,
-    councilsAffected: [...new Set([...a.councils, ...placingCouncilsOf(a.subject, market)])].sort(),
+    councilsAffected,
+    affected: { councils: affectedCouncils, regions: ADASS_REGIONS.filter((r) => affectedCouncils.some((c) => c.region === r)) },
     responseTargetWorkingDays: protocol.tiers[episode.tier].responseWorkingDays,
     providerEngagement: { required: protocol.providerEngagement.required, toldBy: 'host-council', note: protocol.providerEngagement.note },
     recipientDecides: protocol.recipientDecides,
@@ -167,71 +190,72 @@ function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market:
   };
 }
 
-/** The notice for one recipient, with only the field classes it is entitled to. */
+function affectedCouncil(gss: string, host: boolean): AffectedCouncil {
+  const council = councilByGss(gss);
+  return { gss, name: council?.name ?? gss, region: council?.region ?? null, relation: host ? 'host' : 'placing' };
+}
+
+/** The subject's services by council and name, so a reader finds those in its own area together. */
+function locationsOf(locationIds: readonly string[], market: MarketContext): EscalationMessage['locations'] {
+  const known = locationIds.flatMap((id) => {
+    const l = market.locations.get(id);
+    if (!l) return [];
+    const councilName = councilByGss(l.councilGss)?.name ?? l.councilGss;
+    return [{ locationId: l.locationId, name: l.name, councilGss: l.councilGss, councilName, serviceKind: l.serviceKind, beds: l.beds, cqcUrl: cqcUrl('location', l.locationId) }];
+  });
+  known.sort((x, y) => x.councilName.localeCompare(y.councilName) || x.name.localeCompare(y.name) || x.locationId.localeCompare(y.locationId));
+  return { total: known.length, listed: known.slice(0, MAX_LISTED_LOCATIONS) };
+}
+
+/** The notice for one recipient, with only the field classes it is entitled to, marked for what it carries. */
 function addressTo(recipient: Recipient, notice: Notice, episode: Episode, a: RiskAssessment, protocol: Protocol): EscalationMessage {
   const classes = protocol.disclosure[recipient.kind];
-  const commercial = classes.includes('commercially-sensitive');
-  const financialConcern = a.factors.some((f) => f.family === 'financial' && f.points > 0);
+  const evidence = a.factors.filter((f) => classes.includes(CLASS_OF_FAMILY[f.family])).map(copyFactor);
+  // A recipient without a class is still told that a concern of that class exists, never what it is.
+  const withheld = (fieldClass: DisclosableFieldClass) => !classes.includes(fieldClass) && a.factors.some((f) => f.points > 0 && CLASS_OF_FAMILY[f.family] === fieldClass);
+  const reviewOn = notice.changeKind === 'stood-down' ? a.asOf : dueOn(episode, recipient);
+  const ask = askOf(recipient, episode, notice.changeKind, reviewOn, protocol);
   const content: MessageContent = {
     ...notice,
     idempotencyKey: `${episode.episodeId}#${episode.change}#${episode.tier}#${recipient.id}`,
     recipient,
     region: recipient.kind === 'adass-network' ? (ADASS_REGIONS.find((r) => adassNetworkId(r, protocol) === recipient.id) ?? null) : (a.regions[0] ?? null),
-    evidence: a.factors.filter((f) => commercial || f.family !== 'financial').map(copyFactor),
-    financialConcernNotice: !commercial && financialConcern ? protocol.financialConcernNotice : null,
+    handling: { marking: markingOf(evidence, protocol), onwardSharing: protocol.handling.onwardSharing },
+    evidence,
+    financialConcernNotice: withheld('commercially-sensitive') ? protocol.financialConcernNotice : null,
+    operationalConcernNotice: withheld('operational') ? protocol.operationalConcernNotice : null,
     fieldClasses: [...classes],
-    reviewOn: notice.changeKind === 'stood-down' ? a.asOf : dueOn(episode, recipient),
-    acknowledgementRequested: notice.changeKind !== 'stood-down' && !isAcknowledged(episode, episode.tier, recipient.id),
+    reviewOn,
+    acknowledgementRequested: ask !== null,
+    ask,
   };
-  return { ...content, ...humanText(content, protocol) };
+  return { ...content, ...escalationText(content, protocol) };
+}
+
+/** The highest marking of the classes the message carries: public and official always, the rest by its evidence. */
+function markingOf(evidence: readonly Factor[], protocol: Protocol): Marking {
+  const carried = new Set<DisclosableFieldClass>(['public', 'official', ...evidence.map((f) => CLASS_OF_FAMILY[f.family])]);
+  return MARKINGS[Math.max(...[...carried].map((c) => MARKINGS.indexOf(protocol.handling.markings[c])))]!;
+}
+
+/** Nothing is asked once the recipient has acknowledged at this tier, nor of anyone when an episode stands down. */
+function askOf(recipient: Recipient, episode: Episode, kind: ChangeKind, respondBy: IsoDate, protocol: Protocol): Ask | null {
+  if (kind === 'stood-down' || isAcknowledged(episode, episode.tier, recipient.id)) return null;
+  const role = ROLE_OF_KIND[recipient.kind];
+  return {
+    action: protocol.asks[recipient.kind],
+    respondBy,
+    acknowledge: {
+      route: `POST /episodes/${encodeURIComponent(episode.episodeId)}/acknowledgements`,
+      role,
+      // The user id stays a placeholder: who acknowledged is personal data, kept in the system, never sent.
+      command: `npx tsx cli/main.ts acknowledge --episode ${episode.episodeId} --party ${recipient.id} --role ${role} --by <your user id>`,
+    },
+  };
 }
 
 function dueOn(episode: Episode, recipient: Recipient): IsoDate {
   const told = episode.notifications.find((n) => n.tier === episode.tier && n.recipient.id === recipient.id);
   if (!told) throw new Error(`${recipient.id} was never told at the ${episode.tier} tier of ${episode.episodeId}`);
   return told.dueOn;
-}
-
-const CHANGE_HEADLINE: Record<ChangeKind, (tier: Tier) => string> = {
-  opened: () => 'opened',
-  raised: (tier) => `raised to ${tier}`,
-  worsened: () => 'worsened',
-  reminder: () => 'reminder, response overdue',
-  'stood-down': () => 'stood down',
-};
-
-const workingDays = (n: number) => `${n} working day${n === 1 ? '' : 's'}`;
-
-function responseLine(m: MessageContent, protocol: Protocol): string {
-  if (m.changeKind === 'stood-down') {
-    return `Stood down after ${protocol.episodes.standDownAfterAssessments} consecutive assessments below the exit threshold; no response is needed.`;
-  }
-  if (!m.acknowledgementRequested) return `Acknowledged at the ${m.tier} tier; no further response is asked for.`;
-  if (m.changeKind === 'reminder') return `The response target of ${workingDays(m.responseTargetWorkingDays)} passed on ${m.reviewOn} without an acknowledgement: please acknowledge episode ${m.episodeId}.`;
-  return `Please acknowledge episode ${m.episodeId} within ${workingDays(m.responseTargetWorkingDays)} (by ${m.reviewOn}).`;
-}
-
-function humanText(m: MessageContent, protocol: Protocol): { summary: string; body: string } {
-  const councilName = (gss: string) => councilByGss(gss)?.name ?? gss;
-  const s = m.subject;
-  const summary = `${m.tier.toUpperCase()} escalation ${CHANGE_HEADLINE[m.changeKind](m.tier)}: ${s.name} (${s.id}) is ${m.band}${m.hardTriggers.length ? ` - ${m.hardTriggers.join('; ')}` : ''}`;
-  const lines = [
-    summary,
-    '',
-    `To: ${m.recipient.name} (${m.recipient.kind.replace('-', ' ')})`,
-    `Raised by: ${m.raisedBy}`,
-    `Subject: ${s.scope === 'service' ? 'one service' : 'the organisation as a whole'}, ${s.type} ${s.name}, CQC id ${s.id}` +
-      `${s.type === 'location' ? '' : `, ${s.cqcLocationIds.length} CQC locations`}${s.companyNumber ? `, company ${s.companyNumber}` : ''}`,
-    `Host councils: ${s.hostCouncils.map(councilName).join(', ')}`,
-    `Concerns: ${m.concernCategories.join(', ') || 'none recorded'}`,
-    `Likelihood ${m.likelihood}/100, impact ${m.impact}, beds at risk ${m.bedsAtRisk}, councils affected ${m.councilsAffected.length}`,
-    ...(m.evidence.length ? ['Evidence:', ...m.evidence.slice(0, 8).map((f) => `- ${f.indicator} (+${f.points}; ${f.evidence.map((e) => `${e.source} ${e.date}: ${e.value}`).join('; ')})`)] : []),
-    ...(m.financialConcernNotice ? [m.financialConcernNotice] : []),
-    `Actions already taken by councils: ${m.actionsTaken.map((t) => `${t.action}${t.council ? ` by ${councilName(t.council)}` : ''}${t.since ? ` since ${t.since}` : ''}`).join('; ') || 'none recorded'}`,
-    `Provider: the protocol ${m.providerEngagement.required ? 'requires the host council to tell the provider and invite its comments' : 'does not require the provider to be told'}. ${m.providerEngagement.note}`,
-    responseLine(m, protocol),
-    m.recipientDecides,
-    `Shared under ${m.legalBasis} (protocol ${m.protocolVersion}).`,
-  ];
-  return { summary, body: lines.join('\n') };
 }

@@ -159,15 +159,16 @@ export type AcknowledgementDecision =
 
 /**
  * A party acknowledges the latest message addressed to it: at the highest tier it was told at, under the
- * role its kind of recipient has. A party never told about the episode cannot acknowledge it.
+ * role its kind of recipient has. A party never told about the episode cannot acknowledge it, and learns
+ * nothing else about it: addressing is decided before the episode's state.
  */
 export function decideAcknowledgement(
   episode: Episode,
   request: { party: string; role: PartyRole; by: string; on: IsoDate },
 ): AcknowledgementDecision {
-  if (episode.status === 'stood-down') return { outcome: 'stood-down' };
   const told = episode.notifications.filter((n) => n.recipient.id === request.party && ROLE_OF_KIND[n.recipient.kind] === request.role);
   if (told.length === 0) return { outcome: 'not-addressed' };
+  if (episode.status === 'stood-down') return { outcome: 'stood-down' };
   const tier = told.map((n) => n.tier).reduce(higherTier);
   if (isAcknowledged(episode, tier, request.party)) return { outcome: 'already-acknowledged', tier };
   return { outcome: 'acknowledged', acknowledgement: { episodeId: episode.episodeId, tier, recipientId: request.party, role: request.role, by: request.by, on: request.on } };

@@ -46,3 +46,15 @@ export function footprint(subject: Subject, market: MarketContext): { providerId
 
 export const placingCouncilsOf = (subject: Subject, market: MarketContext): string[] =>
   [...new Set(footprint(subject, market).locationIds.flatMap((id) => market.placingCouncils.get(id) ?? []))].sort();
+
+/**
+ * The widest subject a subject belongs to: the group of its provider, or else its provider. A location, its
+ * provider and its group share one family, and a recipient gets one notice a day per family.
+ */
+export function familyOf(subject: Subject, market: MarketContext): string {
+  if (subject.type === 'group') return `group:${subject.id}`;
+  const providerId = subject.type === 'provider' ? subject.id : (market.locations.get(subject.id)?.providerId ?? null);
+  if (providerId === null) return `location:${subject.id}`;
+  const groupId = market.providers.get(providerId)?.groupId ?? null;
+  return groupId ? `group:${groupId}` : `provider:${providerId}`;
+}

@@ -11,8 +11,13 @@ export const Tier = z.enum(TIERS);
 export type Tier = z.infer<typeof Tier>;
 
 /** The classes a recipient can be entitled to: every class but personal. */
-export const DisclosableFieldClass = z.enum(['public', 'official', 'commercially-sensitive']);
+export const DisclosableFieldClass = z.enum(['public', 'official', 'operational', 'commercially-sensitive']);
 export type DisclosableFieldClass = z.infer<typeof DisclosableFieldClass>;
+
+/** Government Security Classifications: a message is marked with the highest marking of the classes it carries. */
+export const MARKINGS = ['OFFICIAL', 'OFFICIAL-SENSITIVE'] as const;
+export const Marking = z.enum(MARKINGS);
+export type Marking = z.infer<typeof Marking>;
 
 export const RECIPIENT_KINDS = ['host-council', 'placing-council', 'adass-network', 'national'] as const;
 export const RecipientKind = z.enum(RECIPIENT_KINDS);
@@ -86,14 +91,30 @@ export const Protocol = z.strictObject({
   fieldClasses: z.strictObject({
     public: FieldClassConfig,
     official: FieldClassConfig,
+    operational: FieldClassConfig,
     'commercially-sensitive': FieldClassConfig,
     personal: z.strictObject({ description: z.string(), fields: z.array(z.string()).check(z.maxLength(0, 'personal fields are never sent')) }),
   }),
   disclosure: z.record(RecipientKind, Entitlement),
+  /** Who may list the audit trail: applied by functions/audit/audit.ts. */
+  audit: z.strictObject({ description: z.string(), adassNetworkTiers: z.array(Tier) }),
   financialConcernNotice: z.string(),
+  /** How changes reach each recipient: one notice per subject family per day, or a daily digest. */
+  delivery: z.strictObject({ description: z.string(), digestRecipients: z.array(z.string()) }),
+  /** Told, instead of the figures, to a recipient without the operational class. */
+  operationalConcernNotice: z.string(),
+  handling: z.strictObject({ description: z.string(), markings: z.record(DisclosableFieldClass, Marking), onwardSharing: z.string() }),
+  /** What each kind of recipient is asked to do while an episode is open. */
+  asks: z.record(RecipientKind, z.string()),
   providerEngagement: z.strictObject({ required: z.boolean(), note: z.string() }),
   recipientDecides: z.string(),
-});
+}).check(
+  // A digest recipient the protocol cannot address would silently get the default instead.
+  z.refine((p) => p.delivery.digestRecipients.every((id) => partyOf(id, p as Protocol) !== undefined), {
+    message: 'every digest recipient must be a council GSS code, an ADASS network id or the national oversight id',
+    path: ['delivery', 'digestRecipients'],
+  }),
+);
 export type Protocol = z.infer<typeof Protocol>;
 
 export const DEFAULT_PROTOCOL: Protocol = Protocol.parse(protocolV1);

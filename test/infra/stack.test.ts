@@ -20,10 +20,11 @@ import { SOURCE_PREFIXES } from '../../infra/constructs/source-landing.js';
 import { applyNagChecks } from '../../infra/nag.js';
 import { CareMarketStack } from '../../infra/stack.js';
 import { messageAttributes } from '../../shared/adapters/sns/notifier.js';
+import { DEAD_LETTER_QUEUE_URL_ENV } from '../../shared/adapters/sqs/dead-letters.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
 import { decideEscalation } from '../../shared/domain/escalation.js';
-import { type EscalationMessage } from '../../shared/domain/escalation-message.js';
 import { ADASS_REGIONS } from '../../shared/domain/model.js';
+import { type EscalationNotice, NOTICE_FORMATS, noticeOf } from '../../shared/domain/notice-folding.js';
 import { DEFAULT_PROTOCOL, TIERS } from '../../shared/domain/protocol.js';
 import { assessment, marketContext } from '../support/fixtures.js';
 
@@ -94,19 +95,21 @@ function matches(policy: FilterPolicy, attributes: ReturnType<typeof messageAttr
 }
 
 /**
- * The domain's message to every party the protocol can address (a Red provider in every council and region),
- * at every tier; each council's also as host and as placing council, naming each region.
+ * The notice the publisher sends for the domain's message to every party the protocol can address (a Red
+ * provider in every council and region), at every tier, in either format; each council's also as host and as
+ * placing council, naming each region.
  */
-function everyAddressedMessage(): EscalationMessage[] {
+function everyAddressedNotice(): EscalationNotice[] {
   const everywhere = assessment({ councils: COUNCILS.map((c) => c.gss), regions: [...ADASS_REGIONS], sharedAcrossCouncils: true });
   const decision = decideEscalation(everywhere, undefined, marketContext(), DEFAULT_PROTOCOL);
-  return (decision?.messages ?? []).flatMap((m) =>
+  const variants = (decision?.messages ?? []).flatMap((m) =>
     TIERS.flatMap((tier) =>
       m.recipient.kind === 'adass-network' || m.recipient.kind === 'national'
         ? [{ ...m, tier }]
         : (['host-council', 'placing-council'] as const).flatMap((kind) => ADASS_REGIONS.map((region) => ({ ...m, tier, region, recipient: { ...m.recipient, kind } }))),
     ),
   );
+  return variants.flatMap((m) => NOTICE_FORMATS.map((format) => noticeOf([m], format)));
 }
 
 describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
@@ -118,6 +121,14 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
     if (!template) throw new Error(`synthesis failed: ${String(synthError)}`);
     return template;
   };
+  /** A function's environment variables as the template holds them. */
+  const env = (fn: { function: lambda.Function }) =>
+    (tpl().findResources('AWS::Lambda::Function')[logicalId(fn.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+  /** Every statement of the policies attached to a function's role. */
+  const roleStatements = (fn: { role: iam.Role }) =>
+    Object.values(tpl().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(fn.role) }] } })).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
 
   beforeAll(() => {
     // Prepare
@@ -226,7 +237,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         [stack.functions.ingest, 1024, 300],
         [stack.functions.score, 1024, 600],
         [stack.functions.heatmap, 512, 120],
-        [stack.functions.escalate, 512, 120],
+        [stack.functions.escalate, 512, 300],
         [stack.functions.publish, 512, 120],
         [stack.functions.audit, 256, 10],
         [stack.functions.acknowledge, 256, 10],
@@ -242,12 +253,6 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
     });
 
     it('bind their resources: landing bucket to ingest, output bucket to heat map, topic ARNs to escalate and publish', () => {
-      // Prepare
-      const functions = tpl().findResources('AWS::Lambda::Function');
-      const env = (fn: { function: lambda.Function }) =>
-        (functions[logicalId(fn.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } })
-          .Environment.Variables;
-
       // Act
       const ingest = env(stack.functions.ingest);
       const heatmap = env(stack.functions.heatmap);
@@ -450,15 +455,15 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
     });
 
     it('never let an example subscription receive a message addressed to another recipient', () => {
-      // Prepare: the domain's messages to every party, at every tier, for councils as host or placing
-      // council and naming any region, with the attributes the notifier publishes
+      // Prepare: the notices to every party, at every tier, for councils as host or placing council and
+      // naming any region, with the attributes the notifier publishes
       const owner = new Map(Object.values(stack.subscribers).map((s) => [logicalId(s.queue), s]));
       const intended = new Map([
         [stack.subscribers.manchester, 'E08000003'],
         [stack.subscribers.northWestAdass, 'adass-north-west'],
         [stack.subscribers.nationalOversight, 'national-market-oversight'],
       ]);
-      const attributeSets = everyAddressedMessage().map((m) => ({ recipient: m.recipient.id, attributes: messageAttributes(m) }));
+      const attributeSets = everyAddressedNotice().map((n) => ({ recipient: n.recipient.id, attributes: messageAttributes(n) }));
 
       // Act
       const reach = Object.values(tpl().findResources('AWS::SNS::Subscription')).map((subscription) => {
@@ -497,30 +502,19 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
   });
 
   describe('publisher', () => {
-    it('runs on outbox inserts from the table stream, retrying, bisecting, and sending failed batches to a DLQ', () => {
+    it('is not run by the table stream, so it never races the escalate run and splits a day\'s notices', () => {
       // Act
       const mappings = Object.values(tpl().findResources('AWS::Lambda::EventSourceMapping')).filter(
         (m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: logicalId(stack.functions.publish.function) }),
       );
 
       // Assess
-      expect(mappings).toHaveLength(1);
-      expect(mappings[0]?.Properties).toMatchObject({
-        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.signals.table), 'StreamArn'] },
-        StartingPosition: 'LATEST',
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: ['OUTBOX'] } } } }) }] },
-        MaximumRetryAttempts: 5,
-        BisectBatchOnFunctionError: true,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.stringMatching(/^SignalsStreamFailures/), 'Arn'] } } },
-      });
+      expect(mappings).toEqual([]);
     });
 
     it('may publish to the three topics with their key', () => {
       // Act
-      const statements = Object.values(tpl().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(stack.functions.publish.role) }] } })).flatMap(
-        (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-      );
+      const statements = roleStatements(stack.functions.publish);
 
       // Assess
       expect(statements).toContainEqual({
@@ -533,6 +527,124 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [logicalId(stack.escalations.key), 'Arn'] },
       });
+    });
+
+    it.each(['escalate', 'publish'] as const)('lets %s stage, claim, release and mark outbox entries and query the indexes', (name) => {
+      // Prepare: TransactWriteItems is authorised per action it contains (Update, Put, ConditionCheck)
+      const table = { 'Fn::GetAtt': [logicalId(stack.signals.table), 'Arn'] };
+      const needed = ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:GetItem'];
+
+      // Act
+      const statement = roleStatements(stack.functions[name]).find((s) => JSON.stringify(s.Resource).includes(JSON.stringify(table)) && [s.Action].flat().includes('dynamodb:UpdateItem'));
+
+      // Assess
+      expect([statement?.Action].flat()).toEqual(expect.arrayContaining(needed));
+      expect(statement?.Resource).toEqual(
+        expect.arrayContaining([table, { 'Fn::Join': ['', [table, '/index/*']] }]),
+      );
+    });
+  });
+
+  describe('escalation outbox', () => {
+    const queueArn = () => ({ 'Fn::GetAtt': [logicalId(stack.outbox.deadLetters), 'Arn'] });
+
+    it('dead-letters notices into an encrypted, TLS-only queue kept 14 days', () => {
+      // Act
+      const queue = tpl().findResources('AWS::SQS::Queue')[logicalId(stack.outbox.deadLetters)];
+      const policies = Object.values(tpl().findResources('AWS::SQS::QueuePolicy')).filter((p) => JSON.stringify(p.Properties.Queues).includes(logicalId(stack.outbox.deadLetters)));
+
+      // Assess
+      expect(logicalId(stack.outbox.deadLetters)).toMatch(/^EscalationOutboxDeadLetters/);
+      expect(queue).toMatchObject({ DeletionPolicy: 'Retain', Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 } });
+      expect(JSON.stringify(policies)).toContain('"aws:SecureTransport":"false"');
+    });
+
+    it('gives escalate and publish its URL and the metrics namespace, and no other function', () => {
+      // Prepare
+      const drainers = [stack.functions.escalate, stack.functions.publish];
+      const others = stack.functions.all.filter((fn) => !drainers.includes(fn));
+
+      // Act
+      const drainerVariables = drainers.map(env);
+      const otherVariables = others.map(env);
+
+      // Assess
+      for (const variables of drainerVariables) {
+        expect(variables).toMatchObject({
+          [DEAD_LETTER_QUEUE_URL_ENV]: { Ref: logicalId(stack.outbox.deadLetters) },
+          POWERTOOLS_METRICS_NAMESPACE: 'CareMarketEarlyWarning',
+        });
+      }
+      for (const variables of otherVariables) expect(variables[DEAD_LETTER_QUEUE_URL_ENV]).toBeUndefined();
+    });
+
+    it('may be sent to by escalate and publish only', () => {
+      // Act
+      const senders = Object.values(tpl().findResources('AWS::IAM::Policy'))
+        .filter((policy) =>
+          (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]).some(
+            // Statements with the same actions are merged (minimizePolicies): the queue may be one resource of several.
+            (s) => [s.Action].flat().includes('sqs:SendMessage') && [s.Resource].flat().some((r) => JSON.stringify(r) === JSON.stringify(queueArn())),
+          ),
+        )
+        .flatMap((policy) => policy.Properties.Roles as unknown[]);
+
+      // Assess
+      expect(senders).toHaveLength(2);
+      expect(senders).toEqual(expect.arrayContaining([stack.functions.escalate.role, stack.functions.publish.role].map((role) => ({ Ref: logicalId(role) }))));
+    });
+
+    it('alarms on one message in the queue (maximum visible >= 1 over 5 minutes, missing data not breaching)', () => {
+      // Act / Assess
+      tpl().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.outbox.deadLetters), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        DatapointsToAlarm: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmDescription: Match.stringLikeRegexp('failed to publish 3 times: see the outbox entries named in the messages'),
+      });
+    });
+
+    it('alarms on NoticesDeadLettered from escalate or publish, as Powertools dimensions it (service), above 0', () => {
+      // Prepare
+      const metric = (service: string) => ({
+        Namespace: 'CareMarketEarlyWarning',
+        MetricName: 'NoticesDeadLettered',
+        Dimensions: [{ Name: 'service', Value: service }],
+      });
+
+      // Act
+      const alarm = tpl().findResources('AWS::CloudWatch::Alarm')[logicalId(stack.outbox.deadLetteredAlarm)];
+      const queries = alarm?.Properties.Metrics as { Id: string; Expression?: string; ReturnData?: boolean; MetricStat?: { Metric: unknown; Stat: string; Period: number } }[];
+
+      // Assess
+      expect(alarm?.Properties).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+      expect(queries.find((q) => q.ReturnData !== false)?.Expression).toBe('FILL(escalate, 0) + FILL(publish, 0)');
+      for (const service of ['escalate', 'publish']) {
+        expect(queries).toContainEqual({ Id: service, ReturnData: false, MetricStat: { Metric: metric(service), Stat: 'Sum', Period: 300 } });
+      }
+    });
+
+    it('alarms on EscalationSubjectFailures from escalate above 0', () => {
+      // Act / Assess
+      tpl().hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'CareMarketEarlyWarning',
+        MetricName: 'EscalationSubjectFailures',
+        Dimensions: [{ Name: 'service', Value: 'escalate' }],
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      tpl().resourceCountIs('AWS::CloudWatch::Alarm', 3);
     });
   });
 
@@ -633,7 +745,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
   });
 
   describe('outputs', () => {
-    it('name the table, the buckets, the three topics and the API', () => {
+    it('name the table, the buckets, the three topics, the outbox dead-letter queue and the API', () => {
       // Act
       const outputs = tpl().findOutputs('*');
 
@@ -645,6 +757,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         LocalTopicArn: { Value: { Ref: logicalId(stack.escalations.local) } },
         RegionalTopicArn: { Value: { Ref: logicalId(stack.escalations.regional) } },
         NationalTopicArn: { Value: { Ref: logicalId(stack.escalations.national) } },
+        OutboxDeadLetterQueueUrl: { Value: { Ref: logicalId(stack.outbox.deadLetters) } },
         EscalationApiUrl: { Value: { 'Fn::Join': ['', expect.arrayContaining([{ Ref: logicalId(stack.api.api) }])] } },
       });
     });

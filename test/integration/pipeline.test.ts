@@ -56,7 +56,7 @@ describe('the local pipeline on real engines', () => {
   it('stores and sends nothing new when every input is fed a second time', () => {
     // Assess
     expect(result.ingested.signalsStored).toBeGreaterThan(1000);
-    expect(result.replayed).toEqual({ signalsStored: 0, decisions: 0, messagesPublished: 0 });
+    expect(result.replayed).toEqual({ signalsStored: 0, decisions: 0, noticesPublished: 0 });
     expect(result.duplicatesDropped).toBe(0);
   });
 
@@ -69,10 +69,13 @@ describe('the local pipeline on real engines', () => {
   it('reaches every host council of every Red provider', () => {
     // Prepare
     const reached = new Map<string, Set<string>>();
+    // A provider's change may arrive inside its group's notice, listed among the changes it covers.
     for (const { message } of result.delivered) {
-      const recipients = reached.get(message.subject.id) ?? new Set<string>();
-      recipients.add(message.recipient.id);
-      reached.set(message.subject.id, recipients);
+      for (const subjectId of [message.subject.id, ...message.alsoCovers.map((c) => c.subject.id)]) {
+        const recipients = reached.get(subjectId) ?? new Set<string>();
+        recipients.add(message.recipient.id);
+        reached.set(subjectId, recipients);
+      }
     }
 
     // Assess
@@ -90,11 +93,17 @@ describe('the local pipeline on real engines', () => {
     for (const text of [...files, JSON.stringify(result.delivered), ...logged]) expect(text).not.toContain(PERSONAL_DATA_MARKER);
   });
 
-  it('records a disclosure in the audit trail for every message delivered about the audited provider', () => {
+  it('records a disclosure in the audit trail for every change delivered about the audited subject, naming the notice it went in', () => {
+    // Prepare
+    const changes = result.delivered.flatMap(({ message }) =>
+      [{ key: message.idempotencyKey, subjectId: message.subject.id }, ...message.alsoCovers.map((c) => ({ key: c.idempotencyKey, subjectId: c.subject.id }))].map((c) => ({ ...c, sentAs: message.idempotencyKey })),
+    );
+
     // Assess
     expect(result.audit).not.toBeNull();
-    const delivered = result.delivered.filter((d) => d.message.subject.id === result.audit!.subjectId).map((d) => d.message.idempotencyKey).sort();
-    expect(result.audit!.disclosures.map((d) => d.idempotencyKey).sort()).toEqual(delivered);
+    const delivered = changes.filter((c) => c.subjectId === result.audit!.subjectId).map(({ key, sentAs }) => ({ key, sentAs }));
+    const audited = result.audit!.disclosures.map((d) => ({ key: d.idempotencyKey, sentAs: d.sentAs }));
+    expect(audited.sort((a, b) => a.key.localeCompare(b.key))).toEqual(delivered.sort((a, b) => a.key.localeCompare(b.key)));
   });
 
   it('builds heat map cells for all 153 councils, 9 ADASS regions and England', () => {

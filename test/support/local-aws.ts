@@ -5,8 +5,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalEngines, pointAwsSdkAt, startLocalEngines } from '../../cli/local/engines.js';
-import { provisionBuckets, provisionMessaging, provisionTable, type SubscriberQueue } from '../../cli/local/provision.js';
-import type { TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { messagingEnvironment, provisionBuckets, provisionMessaging, provisionTable, type SubscriberQueue } from '../../cli/local/provision.js';
+import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
+import type { EscalatePorts } from '../../functions/escalate/escalate.js';
+import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { type RetryOptions, SnsNotifier, type TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { SqsDeadLetters } from '../../shared/adapters/sqs/dead-letters.js';
+import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 
 export interface LocalAws {
   engines: LocalEngines;
@@ -16,6 +23,7 @@ export interface LocalAws {
   sqs: SQSClient;
   topics: TopicArns;
   queues: SubscriberQueue[];
+  deadLetterQueueUrl: string;
   stop(): Promise<void>;
 }
 
@@ -28,8 +36,9 @@ export async function startLocalAws(recipientIds: readonly string[] = []): Promi
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   await provisionTable(dynamo);
   await provisionBuckets(s3);
-  const { topics, queues } = await provisionMessaging(sns, sqs, recipientIds);
-  Object.assign(process.env, { TOPIC_ARN_LOCAL: topics.local, TOPIC_ARN_REGIONAL: topics.regional, TOPIC_ARN_NATIONAL: topics.national });
+  const messaging = await provisionMessaging(sns, sqs, recipientIds);
+  const { topics, queues, deadLetterQueueUrl } = messaging;
+  Object.assign(process.env, messagingEnvironment(messaging));
   return {
     engines,
     dynamo,
@@ -38,9 +47,24 @@ export async function startLocalAws(recipientIds: readonly string[] = []): Promi
     sqs,
     topics,
     queues,
+    deadLetterQueueUrl,
     async stop() {
       for (const client of [dynamo, s3, sns, sqs]) client.destroy();
       await engines.stop();
     },
+  };
+}
+
+/** The escalate use case's ports on the local engines, as the escalate Lambda builds them on AWS. */
+export function escalatePortsOn(aws: LocalAws, retry: RetryOptions = {}): EscalatePorts {
+  const stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
+  return {
+    assessments: stores,
+    reference: stores,
+    placements: stores,
+    escalations: new DynamoEscalationStore(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears),
+    outbox: new DynamoOutbox(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears),
+    notifier: new SnsNotifier(aws.sns, aws.topics, retry),
+    deadLetters: new SqsDeadLetters(aws.sqs, aws.deadLetterQueueUrl),
   };
 }

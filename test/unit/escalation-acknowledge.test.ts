@@ -1,19 +1,22 @@
-// The acknowledgement route without AWS: what a malformed request or a token naming no party gets, and how a
-// race lost in the store is answered. test/integration/escalation-episodes.test.ts runs it on DynamoDB Local.
+// The acknowledgement route without AWS: what a malformed request or a token naming no party gets, that an
+// unknown episode and one not addressed to the caller get the same answer, and how a race lost in the store
+// is answered. test/integration/escalation-episodes.test.ts runs it on DynamoDB Local.
 import { describe, expect, it } from 'vitest';
 import { acknowledgeHttp } from '../../functions/acknowledge/acknowledge.js';
 import type { Acknowledgement, Episode } from '../../shared/domain/episode.js';
 import type { AcknowledgementStore } from '../../shared/ports/escalations.js';
 import { acknowledgementRequest } from '../../cli/local/invoke.js';
 import { mustDecide } from '../support/escalation.js';
-import { assessment, LEEDS, PROVIDER_ID } from '../support/fixtures.js';
+import { assessment, LEEDS, MANCHESTER, PROVIDER_ID } from '../support/fixtures.js';
 
 const EPISODE_ID = `provider-${PROVIDER_ID}-2025-10-15`;
 const LEEDS_COMMISSIONER = { sub: 'user-1', 'custom:role': 'council-commissioner', 'custom:party': LEEDS };
+/** A council the episode (about a provider in Leeds) was not addressed to. */
+const MANCHESTER_COMMISSIONER = { sub: 'user-2', 'custom:role': 'council-commissioner', 'custom:party': MANCHESTER };
 
-/** A store holding one open episode whose acknowledge write answers as given. */
-function storeAnswering(answer: Awaited<ReturnType<AcknowledgementStore['acknowledge']>>) {
-  const episode: Episode = mustDecide(assessment()).episode;
+/** A store holding one episode, open unless changed, whose acknowledge write answers as given. */
+function storeAnswering(answer: Awaited<ReturnType<AcknowledgementStore['acknowledge']>>, change: Partial<Episode> = {}) {
+  const episode: Episode = { ...mustDecide(assessment()).episode, ...change };
   const written: Acknowledgement[] = [];
   const store: AcknowledgementStore = {
     episode: async (id) => (id === episode.episodeId ? episode : undefined),
@@ -73,6 +76,25 @@ describe('acknowledgeHttp', () => {
     // Assess
     expect(response.statusCode).toBe(403);
     expect(written).toEqual([]);
+  });
+
+  it('answers an unknown episode and one not addressed to the caller alike, open or stood down, writing nothing', async () => {
+    // Prepare
+    const open = storeAnswering('recorded');
+    const stoodDown = storeAnswering('recorded', { status: 'stood-down' });
+
+    // Act
+    const unknown = await acknowledgeHttp(open.ports, acknowledgementRequest('provider-1-900000098-2025-10-15', LEEDS_COMMISSIONER, '2025-10-16'));
+    const notAddressed = await acknowledgeHttp(open.ports, acknowledgementRequest(EPISODE_ID, MANCHESTER_COMMISSIONER, '2025-10-16'));
+    const stoodDownNotAddressed = await acknowledgeHttp(stoodDown.ports, acknowledgementRequest(EPISODE_ID, MANCHESTER_COMMISSIONER, '2025-10-16'));
+    const stoodDownAddressed = await acknowledgeHttp(stoodDown.ports, acknowledgementRequest(EPISODE_ID, LEEDS_COMMISSIONER, '2025-10-16'));
+
+    // Assess
+    expect(unknown.statusCode).toBe(404);
+    expect(notAddressed).toStrictEqual(unknown);
+    expect(stoodDownNotAddressed).toStrictEqual(unknown);
+    expect(stoodDownAddressed.statusCode).toBe(409);
+    expect([...open.written, ...stoodDown.written]).toEqual([]);
   });
 
   it.each([

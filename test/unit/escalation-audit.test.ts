@@ -3,30 +3,36 @@
 import { describe, expect, it } from 'vitest';
 import { auditQueryFrom, callerFrom, type DisclosureReader, listDisclosures } from '../../functions/audit/audit.js';
 import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
-import { DEFAULT_PROTOCOL, partyIds, type EscalationParty, partyOf, roleOf } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL, partyIds, type EscalationParty, partyOf, roleOf, type Tier } from '../../shared/domain/protocol.js';
 import type { Disclosure } from '../../shared/ports/escalations.js';
+import { protocolWith } from '../support/escalation.js';
 import { BRADFORD, CAMDEN, LEEDS, MANCHESTER } from '../support/fixtures.js';
 
 const PROVIDER = '1-900000001';
 const NATIONAL = DEFAULT_PROTOCOL.parties.nationalOversight.id;
 const ADASS_YORKSHIRE = 'adass-yorkshire-and-humber';
 
-const disclosure = (recipientId: string, disclosedOn: string): Disclosure => ({
-  idempotencyKey: `provider-${PROVIDER}-2025-10-15#1#local#${recipientId}`,
-  episodeId: `provider-${PROVIDER}-2025-10-15`,
-  changeKind: 'opened',
-  subjectId: PROVIDER,
-  recipientId,
-  tier: 'local',
-  fieldClasses: ['public', 'official'],
-  protocolVersion: DEFAULT_PROTOCOL.version,
-  legalBasis: DEFAULT_PROTOCOL.legalBasis,
-  disclosedOn,
-});
+const disclosure = (recipientId: string, disclosedOn: string, tier: Tier = 'local'): Disclosure => {
+  const idempotencyKey = `provider-${PROVIDER}-2025-10-15#1#${tier}#${recipientId}`;
+  return {
+    idempotencyKey,
+    episodeId: `provider-${PROVIDER}-2025-10-15`,
+    changeKind: 'opened',
+    subjectId: PROVIDER,
+    recipientId,
+    tier,
+    fieldClasses: ['public', 'official'],
+    protocolVersion: DEFAULT_PROTOCOL.version,
+    legalBasis: DEFAULT_PROTOCOL.legalBasis,
+    disclosedOn,
+    sentAs: idempotencyKey,
+  };
+};
 
 const reader: DisclosureReader = {
   disclosuresForSubject: async (subjectId) => (subjectId === PROVIDER ? [disclosure(LEEDS, '2025-10-16'), disclosure(BRADFORD, '2025-10-15')] : []),
-  disclosuresForRecipient: async (recipientId) => [disclosure(recipientId, '2025-10-15')],
+  // Opened at the local tier, then raised to the regional.
+  disclosuresForRecipient: async (recipientId) => [disclosure(recipientId, '2025-10-15'), disclosure(recipientId, '2025-10-16', 'regional')],
 };
 
 const party = (recipientId: string): EscalationParty => partyOf(recipientId, DEFAULT_PROTOCOL)!;
@@ -117,7 +123,7 @@ describe('listDisclosures', () => {
     ['an ADASS network, a council of its region', ADASS_YORKSHIRE, { recipient: BRADFORD }],
   ])('lets %s list', async (_, caller, query) => {
     // Act
-    const result = await listDisclosures(reader, party(caller), query);
+    const result = await listDisclosures(reader, party(caller), query, DEFAULT_PROTOCOL);
 
     // Assess
     expect(result.outcome).toBe('listed');
@@ -134,15 +140,52 @@ describe('listDisclosures', () => {
     ['an ADASS network, national oversight', ADASS_YORKSHIRE, { recipient: NATIONAL }],
   ])('forbids %s', async (_, caller, query) => {
     // Act
-    const result = await listDisclosures(reader, party(caller), query);
+    const result = await listDisclosures(reader, party(caller), query, DEFAULT_PROTOCOL);
 
     // Assess
     expect(result.outcome).toBe('forbidden');
   });
 
+  it.each([
+    ['national oversight, a council', NATIONAL, CAMDEN, ['local', 'regional']],
+    ['a council, itself', LEEDS, LEEDS, ['local', 'regional']],
+    ['an ADASS network, a council of its region', ADASS_YORKSHIRE, BRADFORD, ['regional']],
+    ['an ADASS network, itself', ADASS_YORKSHIRE, ADASS_YORKSHIRE, ['regional']],
+  ])('shows %s the tiers the protocol allows it', async (_, caller, recipient, tiers) => {
+    // Act
+    const result = await listDisclosures(reader, party(caller), { recipient }, DEFAULT_PROTOCOL);
+
+    // Assess
+    expect(result.outcome === 'listed' && result.disclosures.map((d) => d.tier)).toEqual(tiers);
+  });
+
+  it('shows an ADASS network the local tier too under a protocol that grants it', async () => {
+    // Prepare
+    const protocol = protocolWith((p) => {
+      p.audit.adassNetworkTiers = ['local', 'regional', 'national'];
+    });
+
+    // Act
+    const result = await listDisclosures(reader, party(ADASS_YORKSHIRE), { recipient: BRADFORD }, protocol);
+
+    // Assess
+    expect(result.outcome === 'listed' && result.disclosures.map((d) => d.tier)).toEqual(['local', 'regional']);
+  });
+
+  it('refuses a protocol naming a tier that does not exist', () => {
+    // Act
+    const invalid = () =>
+      protocolWith((p) => {
+        p.audit.adassNetworkTiers = ['county' as Tier];
+      });
+
+    // Assess
+    expect(invalid).toThrow(/adassNetworkTiers/);
+  });
+
   it('lists oldest first', async () => {
     // Act
-    const result = await listDisclosures(reader, party(NATIONAL), { provider: PROVIDER });
+    const result = await listDisclosures(reader, party(NATIONAL), { provider: PROVIDER }, DEFAULT_PROTOCOL);
 
     // Assess
     expect(result.outcome === 'listed' && result.disclosures.map((d) => [d.disclosedOn, d.recipientId])).toEqual([

@@ -467,14 +467,16 @@ describe('standing down', () => {
     expect(replayedOld).toBeNull();
   });
 
-  it('refuses an acknowledgement of an episode that has stood down', () => {
+  it('refuses an acknowledgement of an episode that has stood down, telling only a party it was addressed to why', () => {
     // Prepare
     const stoodDown: Episode = feed([below('2025-10-16'), below('2025-10-17')], opened(), market)[1]!.episode;
 
     // Act
-    const decision = decideAcknowledgement(stoodDown, { party: LEEDS, role: 'council-commissioner', by: 'user-1', on: '2025-10-18' });
+    const addressed = decideAcknowledgement(stoodDown, { party: LEEDS, role: 'council-commissioner', by: 'user-1', on: '2025-10-18' });
+    const notAddressed = decideAcknowledgement(stoodDown, { party: MANCHESTER, role: 'council-commissioner', by: 'user-1', on: '2025-10-18' });
 
     // Assess
-    expect(decision).toEqual({ outcome: 'stood-down' });
+    expect(addressed).toEqual({ outcome: 'stood-down' });
+    expect(notAddressed).toEqual({ outcome: 'not-addressed' });
   });
 });

@@ -10,6 +10,7 @@ interface Draft {
   fieldClasses: { personal: { fields: string[] } };
   episodes: { exitBelowLikelihood: number; highImpact: { exitBelowLikelihood: number }; standDownAfterAssessments: number };
   tiers: { regional: { rules: { subjects: string[] }[] } };
+  delivery: { digestRecipients: string[] };
 }
 
 const variant = (change: (draft: Draft) => void) => {
@@ -32,10 +33,10 @@ describe('the default protocol', () => {
     expect(protocol.legalBasis).toBe('Care Act 2014 ss.48-52 and 56; UK GDPR art. 6(1)(e)');
     expect(protocol.retentionYears).toBe(6);
     expect(protocol.disclosure).toEqual({
-      'host-council': ['public', 'official', 'commercially-sensitive'],
-      'placing-council': ['public', 'official'],
+      'host-council': ['public', 'official', 'operational', 'commercially-sensitive'],
+      'placing-council': ['public', 'official', 'operational'],
       'adass-network': ['public', 'official'],
-      national: ['public', 'official', 'commercially-sensitive'],
+      national: ['public', 'official', 'operational', 'commercially-sensitive'],
     });
   });
 
@@ -50,6 +51,7 @@ describe('the default protocol', () => {
     expect([...listed].sort()).toEqual(Object.keys(EscalationMessage.shape).sort());
     expect(new Set(listed).size).toBe(listed.length);
     expect(fieldClasses['commercially-sensitive'].fields).toEqual(['evidence[family=financial]']);
+    expect(fieldClasses.operational.fields).toEqual(['evidence[family=occupancy]', 'evidence[family=workforce]']);
     expect(fieldClasses.personal.fields).toEqual([]);
   });
 
@@ -100,5 +102,21 @@ describe('a protocol variant', () => {
 
     // Assess
     expect(result.success).toBe(true);
+  });
+
+  it.each([
+    ['a council', 'E08000035', true],
+    ['an ADASS network', 'adass-north-west', true],
+    ['national oversight', 'national-market-oversight', true],
+    ['no party of the protocol', 'E99999999', false],
+  ])('takes a daily digest for %s only if the protocol can address it', (_, recipientId, accepted) => {
+    // Prepare
+    const edit = (p: Draft) => (p.delivery.digestRecipients = [recipientId]);
+
+    // Act
+    const result = variant(edit);
+
+    // Assess
+    expect(result.success).toBe(accepted);
   });
 });

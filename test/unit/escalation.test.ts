@@ -274,8 +274,11 @@ describe('redaction per recipient', () => {
 
     // Assess
     expect(withheld.map((m) => m.recipient.kind)).toEqual(['adass-network', 'placing-council']);
+    expect(withheld.map((m) => m.fieldClasses)).toEqual([
+      ['public', 'official'],
+      ['public', 'official', 'operational'],
+    ]);
     for (const m of withheld) {
-      expect(m.fieldClasses).toEqual(['public', 'official']);
       expect(m.evidence.map((f) => f.family)).toEqual(['quality']);
       expect(m.concernCategories).toContain('financial');
       expect(m.financialConcernNotice).toBe('A financial concern exists; details are shared with host councils and national market oversight only.');
@@ -295,7 +298,7 @@ describe('redaction per recipient', () => {
     // Assess
     expect(shared.map((m) => m.recipient.kind)).toEqual(['host-council', 'host-council', 'national']);
     for (const m of shared) {
-      expect(m.fieldClasses).toEqual(['public', 'official', 'commercially-sensitive']);
+      expect(m.fieldClasses).toEqual(['public', 'official', 'operational', 'commercially-sensitive']);
       expect(m.evidence.map((f) => f.family).sort()).toEqual(['financial', 'quality']);
       expect(m.body).toContain('Credit score in warning area (12)');
       expect(m.financialConcernNotice).toBeNull();

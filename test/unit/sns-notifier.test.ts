@@ -1,16 +1,19 @@
 // The SNS notifier against a mocked SNS client: what one publish looks like (per-protocol bodies, scalar
-// attributes, one topic per tier), the batching limits, retries of failed entries and throttling, giving up,
-// and the 256 KiB guard that drops the lowest-points evidence first.
+// attributes, one topic per tier), the batching limits, retries of failed entries and throttling, the
+// outcome it reports for each notice (published, refused, or failed after retries), and the 256 KiB guard
+// that drops the lowest-points evidence first.
 import { InvalidParameterException, PublishBatchCommand, type PublishBatchCommandInput, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { batches, encodedSize, fitToSnsLimit, PublishError, publishEntry, SNS_MAX_PAYLOAD_BYTES, SnsNotifier, type TopicArns } from '../../shared/adapters/sns/notifier.js';
+import { batches, encodedSize, fitToSnsLimit, publishEntry, SNS_MAX_PAYLOAD_BYTES, SnsNotifier, type TopicArns } from '../../shared/adapters/sns/notifier.js';
 import { decideEscalation } from '../../shared/domain/escalation.js';
 import { type EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { Factor, RiskAssessment } from '../../shared/domain/model.js';
+import { type EscalationNotice, noticeOf } from '../../shared/domain/notice-folding.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, marketContext } from '../support/fixtures.js';
+import { groupMarket, red, waitingFor } from '../support/outbox.js';
 
 const TOPICS: TopicArns = {
   local: 'arn:aws:sns:eu-west-2:111111111111:local',
@@ -45,6 +48,11 @@ function droppedFrom(all: readonly Factor[], kept: readonly Factor[]): Factor[] 
 }
 
 const hostMessage = (overrides: Partial<RiskAssessment> = {}) => messagesFor(overrides).find((m) => m.recipient.id === LEEDS)!;
+/** Each message as the outbox publishes it alone: a notice of one. */
+const noticesFor = (overrides: Partial<RiskAssessment> = {}) => messagesFor(overrides).map((m) => noticeOf([m], 'family'));
+const hostNotice = (overrides: Partial<RiskAssessment> = {}) => noticeOf([hostMessage(overrides)], 'family');
+const byKey = <T extends { key: string }>(outcomes: readonly T[]) => [...outcomes].sort((a, b) => a.key.localeCompare(b.key));
+const throttled = () => new ThrottledException({ message: 'Rate exceeded', $metadata: {} });
 
 const sns = mockClient(SNSClient);
 const notifier = () => new SnsNotifier(new SNSClient({ region: 'eu-west-2' }), TOPICS, { maxAttempts: 3, baseDelayMs: 0 });
@@ -60,18 +68,19 @@ describe('SnsNotifier.publish', () => {
   it('publishes one entry per recipient to its tier topic, with a JSON body for queues, plain text for email and scalar attributes', async () => {
     // Prepare
     sns.on(PublishBatchCommand).callsFake(succeedAll);
-    const messages = messagesFor();
+    const notices = noticesFor();
 
     // Act
-    await notifier().publish(messages);
+    const outcomes = await notifier().publish(notices);
 
     // Assess
     const [call] = sent();
     expect(sent()).toHaveLength(1);
     expect(call?.TopicArn).toBe(TOPICS.local);
-    expect(keysOf(call!)).toEqual(messages.map((m) => m.idempotencyKey));
-    const entry = call!.PublishBatchRequestEntries![messages.findIndex((m) => m.recipient.id === LEEDS)]!;
-    const leeds = hostMessage();
+    expect(keysOf(call!)).toEqual(notices.map((m) => m.idempotencyKey));
+    expect(outcomes).toEqual(notices.map((m) => ({ key: m.idempotencyKey, published: true })));
+    const entry = call!.PublishBatchRequestEntries![notices.findIndex((m) => m.recipient.id === LEEDS)]!;
+    const leeds = hostNotice();
     expect(entry.MessageStructure).toBe('json');
     const bodies = JSON.parse(entry.Message!) as Record<string, string>;
     expect(Object.keys(bodies).sort()).toEqual(['default', 'email']);
@@ -92,99 +101,150 @@ describe('SnsNotifier.publish', () => {
   it('sends each tier to its own topic', async () => {
     // Prepare
     sns.on(PublishBatchCommand).callsFake(succeedAll);
-    const local = messagesFor();
-    const national = messagesFor({ councils: [LEEDS, CAMDEN], regions: ['Yorkshire and Humber', 'Greater London'] });
+    const local = noticesFor();
+    const national = noticesFor({ councils: [LEEDS, CAMDEN], regions: ['Yorkshire and Humber', 'Greater London'] });
 
     // Act
-    await notifier().publish([...national, ...local]);
+    const outcomes = await notifier().publish([...national, ...local]);
 
     // Assess
     expect(sent().map((input) => [input.TopicArn, keysOf(input)])).toEqual([
       [TOPICS.local, local.map((m) => m.idempotencyKey)],
       [TOPICS.national, national.map((m) => m.idempotencyKey)],
     ]);
+    expect(outcomes.every((o) => o.published)).toBe(true);
   });
 
-  it('retries only the entries SNS failed on its side', async () => {
+  it('retries only the entries SNS failed on its side, then reports every notice published', async () => {
     // Prepare
-    const messages = messagesFor();
+    const notices = noticesFor();
     sns
       .on(PublishBatchCommand)
       .resolvesOnce({ Successful: [{ Id: '0', MessageId: 'a' }, { Id: '2', MessageId: 'c' }], Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] })
       .callsFake(succeedAll);
 
     // Act
-    await notifier().publish(messages);
+    const outcomes = await notifier().publish(notices);
 
     // Assess
-    expect(sent().map(keysOf)).toEqual([messages.map((m) => m.idempotencyKey), [messages[1]!.idempotencyKey]]);
+    expect(sent().map(keysOf)).toEqual([notices.map((m) => m.idempotencyKey), [notices[1]!.idempotencyKey]]);
+    expect(byKey(outcomes)).toEqual(byKey(notices.map((m) => ({ key: m.idempotencyKey, published: true }))));
   });
 
   it('retries the whole batch when SNS throttles the call', async () => {
     // Prepare
-    const messages = messagesFor();
-    sns
-      .on(PublishBatchCommand)
-      .rejectsOnce(new ThrottledException({ message: 'Rate exceeded', $metadata: {} }))
-      .callsFake(succeedAll);
+    const notices = noticesFor();
+    sns.on(PublishBatchCommand).rejectsOnce(throttled()).callsFake(succeedAll);
 
     // Act
-    await notifier().publish(messages);
+    const outcomes = await notifier().publish(notices);
 
     // Assess
-    expect(sent().map(keysOf)).toEqual([messages.map((m) => m.idempotencyKey), messages.map((m) => m.idempotencyKey)]);
+    expect(sent().map(keysOf)).toEqual([notices.map((m) => m.idempotencyKey), notices.map((m) => m.idempotencyKey)]);
+    expect(outcomes.every((o) => o.published)).toBe(true);
   });
 
-  it('gives up after the configured attempts and throws, naming the keys it could not publish', async () => {
+  it('reports an entry SNS refuses as the sender’s fault failed at once, and publishes the rest', async () => {
     // Prepare
-    const [first] = messagesFor();
+    const notices = noticesFor();
+    sns.on(PublishBatchCommand).resolves({ Successful: [{ Id: '1', MessageId: 'b' }, { Id: '2', MessageId: 'c' }], Failed: [{ Id: '0', Code: 'InvalidParameter', SenderFault: true }] });
+
+    // Act
+    const outcomes = await notifier().publish(notices);
+
+    // Assess
+    expect(sent()).toHaveLength(1);
+    expect(byKey(outcomes)).toEqual(
+      byKey([{ key: notices[0]!.idempotencyKey, published: false, reason: 'refused: InvalidParameter' }, ...notices.slice(1).map((m) => ({ key: m.idempotencyKey, published: true }))]),
+    );
+  });
+
+  it('reports an entry SNS keeps failing on its side failed after the configured attempts', async () => {
+    // Prepare
+    const [first] = noticesFor();
     sns.on(PublishBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
 
     // Act
-    const publishing = notifier().publish([first!]);
+    const outcomes = await notifier().publish([first!]);
 
     // Assess
-    await expect(publishing).rejects.toThrow(PublishError);
-    await expect(publishing).rejects.toThrow(`${first!.idempotencyKey} (InternalError)`);
+    expect(outcomes).toEqual([{ key: first!.idempotencyKey, published: false, reason: 'failed after 3 attempts: InternalError' }]);
     expect(sent()).toHaveLength(3);
   });
 
-  it('keeps throwing throttling after the configured attempts', async () => {
+  it('reports every notice of a batch failed when SNS still throttles after the configured attempts', async () => {
     // Prepare
-    sns.on(PublishBatchCommand).rejects(new ThrottledException({ message: 'Rate exceeded', $metadata: {} }));
+    const notices = noticesFor();
+    sns.on(PublishBatchCommand).rejects(throttled());
 
     // Act
-    const publishing = notifier().publish(messagesFor());
+    const outcomes = await notifier().publish(notices);
 
     // Assess
-    await expect(publishing).rejects.toBeInstanceOf(ThrottledException);
     expect(sent()).toHaveLength(3);
+    expect(outcomes).toEqual(notices.map((m) => ({ key: m.idempotencyKey, published: false, reason: 'failed after 3 attempts: ThrottledException' })));
   });
 
-  it('does not retry an entry SNS refuses as the sender’s fault, nor an error that is not transient', async () => {
-    // Prepare
+  it('reports the batch a client error that is not transient was thrown for failed, without retrying it, and publishes the other batches', async () => {
+    // Prepare: the local batch is refused outright; the national one goes
+    const local = noticesFor();
+    const national = noticesFor({ councils: [LEEDS, CAMDEN], regions: ['Yorkshire and Humber', 'Greater London'] });
     sns
       .on(PublishBatchCommand)
-      .resolvesOnce({ Successful: [], Failed: [{ Id: '0', Code: 'InvalidParameter', SenderFault: true }] })
-      .rejects(new InvalidParameterException({ message: 'bad', $metadata: {} }));
+      .rejects(new InvalidParameterException({ message: 'bad', $metadata: {} }))
+      .on(PublishBatchCommand, { TopicArn: TOPICS.national })
+      .callsFake(succeedAll);
 
     // Act
-    const refused = await notifier().publish(messagesFor()).catch((error: unknown) => error);
-    const invalid = await notifier().publish(messagesFor()).catch((error: unknown) => error);
+    const outcomes = await notifier().publish([...local, ...national]);
 
     // Assess
-    expect(refused).toBeInstanceOf(PublishError);
-    expect(String(refused)).toMatch(/SNS refused 1 escalation messages/);
-    expect(invalid).toBeInstanceOf(InvalidParameterException);
-    expect(sent()).toHaveLength(2);
+    expect(sent().map((input) => input.TopicArn)).toEqual([TOPICS.local, TOPICS.national]);
+    expect(byKey(outcomes)).toEqual(
+      byKey([
+        ...local.map((m) => ({ key: m.idempotencyKey, published: false, reason: 'refused: InvalidParameterException' })),
+        ...national.map((m) => ({ key: m.idempotencyKey, published: true })),
+      ]),
+    );
   });
 
-  it('publishes nothing for no messages', async () => {
+  it('publishes a folded notice whole, with what it also covers', async () => {
+    // Prepare
+    sns.on(PublishBatchCommand).callsFake(succeedAll);
+    const family = groupMarket();
+    const folded = noticeOf([waitingFor(red.provider(), family).message, waitingFor(red.home(), family).message], 'family');
+
     // Act
-    await notifier().publish([]);
+    const outcomes = await notifier().publish([folded]);
+
+    // Assess
+    const bodies = JSON.parse(sent()[0]!.PublishBatchRequestEntries![0]!.Message!) as Record<string, string>;
+    expect(JSON.parse(bodies.default!)).toEqual(folded);
+    expect(bodies.email).toContain(folded.body);
+    expect(outcomes).toEqual([{ key: folded.idempotencyKey, published: true }]);
+  });
+
+  it('reports a notice over the SNS limit even without evidence failed, and publishes the others', async () => {
+    // Prepare
+    sns.on(PublishBatchCommand).callsFake(succeedAll);
+    const [huge] = noticesFor({ name: 'Acme '.repeat(SNS_MAX_PAYLOAD_BYTES / 5) });
+    const others = noticesFor({ subject: { type: 'provider', id: '1-900000002' } });
+
+    // Act
+    const outcomes = await notifier().publish([huge!, ...others]);
+
+    // Assess
+    expect(outcomes.find((o) => o.key === huge!.idempotencyKey)).toMatchObject({ published: false });
+    expect(outcomes.filter((o) => o.published).map((o) => o.key)).toEqual(others.map((m) => m.idempotencyKey));
+  });
+
+  it('publishes nothing for no notices', async () => {
+    // Act
+    const outcomes = await notifier().publish([]);
 
     // Assess
     expect(sent()).toEqual([]);
+    expect(outcomes).toEqual([]);
   });
 });
 
@@ -230,7 +290,7 @@ describe('fitToSnsLimit', () => {
   it('drops the lowest-points evidence of a huge message until it fits, and says how many items it left out', async () => {
     // Prepare: 3,000 factors of about 200 bytes each, ranked by points as the scorer ranks them
     const factors = Array.from({ length: 3000 }, (_, i) => factor(i % 2 ? 'financial' : 'quality', 3000 - i, 'v'.repeat(120)));
-    const message = hostMessage({ factors });
+    const message = hostNotice({ factors });
     sns.on(PublishBatchCommand).callsFake(succeedAll);
 
     // Act
@@ -238,7 +298,7 @@ describe('fitToSnsLimit', () => {
 
     // Assess
     const entry = sent()[0]!.PublishBatchRequestEntries![0]!;
-    const published = JSON.parse((JSON.parse(entry.Message!) as { default: string }).default) as EscalationMessage;
+    const published = JSON.parse((JSON.parse(entry.Message!) as { default: string }).default) as EscalationNotice;
     const omitted = message.evidence.length - published.evidence.length;
     expect(encodedSize(publishEntry(message))).toBeGreaterThan(SNS_MAX_PAYLOAD_BYTES);
     expect(encodedSize(entry)).toBeLessThanOrEqual(SNS_MAX_PAYLOAD_BYTES);

@@ -61,6 +61,35 @@ async function putChunkOnce(doc: DynamoDBDocumentClient, tableName: string, chun
   return { stored: 0, alreadyPresent };
 }
 
+/** Why DynamoDB cancels a transaction that may go through when tried again. */
+const TRANSIENT_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const TRANSACT_ATTEMPTS = 6;
+
+/**
+ * Runs a transaction. A condition that fails is an answer, not an error: the indexes of the failed
+ * conditions come back. A cancellation only for transient reasons (a conflicting transaction, throttling)
+ * is retried with backoff, then thrown: it never reads as a failed condition.
+ */
+export async function transact(
+  doc: DynamoDBDocumentClient,
+  items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+): Promise<{ failedConditions: number[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { failedConditions: [] };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failedConditions = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failedConditions.length > 0) return { failedConditions };
+      const transient = reasons.some((reason) => TRANSIENT_CANCELLATIONS.has(reason.Code ?? ''));
+      if (!transient || attempt >= TRANSACT_ATTEMPTS) throw error;
+      await sleep(Math.random() * backoffMs(attempt));
+    }
+  }
+}
+
 export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += BATCH_SIZE) batches.push(items.slice(i, i + BATCH_SIZE));

@@ -4,8 +4,9 @@
 // protocol: queues (and email-json, https) get the versioned JSON message, email gets the plain text.
 import { type BatchResultErrorEntry, PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import type { EscalationMessage } from '../../domain/escalation-message.js';
+import type { EscalationNotice } from '../../domain/notice-folding.js';
 import type { Tier } from '../../domain/protocol.js';
-import type { Notifier } from '../../ports/escalations.js';
+import type { Notifier, PublishOutcome } from '../../ports/escalations.js';
 import { requiredEnv } from '../aws-clients.js';
 
 export type TopicArns = Record<Tier, string>;
@@ -82,8 +83,8 @@ export function encodedSize(entry: PublishEntry): number {
  * The message, or, when it would exceed SNS's limit, the message without its lowest-points evidence items
  * and with a note saying how many were left out. Dropping only removes: redaction is never undone.
  */
-export function fitToSnsLimit(message: EscalationMessage, limit = SNS_MAX_PAYLOAD_BYTES): EscalationMessage {
-  const sizeOf = (m: EscalationMessage) => encodedSize(publishEntry(m));
+export function fitToSnsLimit<M extends EscalationMessage>(message: M, limit = SNS_MAX_PAYLOAD_BYTES): M {
+  const sizeOf = (m: M) => encodedSize(publishEntry(m));
   let size = sizeOf(message);
   if (size <= limit) return message;
   // Lowest points first; among equals, the later item first, so the kept list reads as it was ranked.
@@ -138,10 +139,6 @@ function isTransient(error: unknown): boolean {
   return THROTTLING.has(e.name ?? '') || e.$retryable?.throttling === true || e.$fault === 'server';
 }
 
-export class PublishError extends Error {
-  override readonly name = 'PublishError';
-}
-
 export class SnsNotifier implements Notifier {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -155,34 +152,50 @@ export class SnsNotifier implements Notifier {
     this.baseDelayMs = retry.baseDelayMs ?? 100;
   }
 
-  /** Throws when any message could not be published, so the caller's outbox entry stays pending. */
-  async publish(messages: readonly EscalationMessage[]): Promise<void> {
+  /**
+   * Publishes every notice it can and says which failed: one notice that SNS refuses, or that keeps failing
+   * after retries, never holds back the others. Only a failure to reach SNS at all for a whole batch is
+   * reported for that batch's notices alone.
+   */
+  async publish(notices: readonly EscalationNotice[]): Promise<PublishOutcome[]> {
+    const outcomes: PublishOutcome[] = [];
     for (const tier of Object.keys(this.topics) as Tier[]) {
-      const entries = messages.filter((m) => m.tier === tier).map((m) => publishEntry(fitToSnsLimit(m)));
-      for (const batch of batches(entries)) await this.publishBatch(this.topics[tier], batch);
+      const entries: PublishEntry[] = [];
+      for (const notice of notices.filter((m) => m.tier === tier)) {
+        try {
+          entries.push(publishEntry(fitToSnsLimit(notice)));
+        } catch (error) {
+          // Too large even without evidence: this notice fails alone, the rest still go.
+          outcomes.push({ key: notice.idempotencyKey, published: false, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      for (const batch of batches(entries)) outcomes.push(...(await this.publishBatch(this.topics[tier], batch)));
     }
+    return outcomes;
   }
 
   /** Retries only the entries SNS failed on its side; an entry it refuses as the sender's fault fails at once. */
-  private async publishBatch(topicArn: string, batch: readonly PublishBatchRequestEntry[]): Promise<void> {
+  private async publishBatch(topicArn: string, batch: readonly PublishBatchRequestEntry[]): Promise<PublishOutcome[]> {
+    const keyOf = (id: string | undefined) => batch.find((e) => e.Id === id)?.MessageAttributes?.idempotencyKey?.StringValue ?? String(id);
+    const failures: PublishOutcome[] = [];
     let pending = batch;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; pending.length > 0; attempt++) {
       let failed: BatchResultErrorEntry[];
       try {
         failed = (await this.sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: [...pending] }))).Failed ?? [];
       } catch (error) {
-        if (!isTransient(error) || attempt >= this.maxAttempts) throw error;
-        failed = pending.map((entry) => ({ Id: entry.Id, Code: (error as Error).name, SenderFault: false }));
+        const e = error as Error;
+        failed = pending.map((entry) => ({ Id: entry.Id, Code: e.name, Message: e.message, SenderFault: !isTransient(error) }));
       }
-      if (failed.length === 0) return;
-      const keysOf = (entries: readonly BatchResultErrorEntry[]) =>
-        entries.map((f) => `${pending.find((e) => e.Id === f.Id)?.MessageAttributes?.idempotencyKey?.StringValue ?? f.Id} (${f.Code})`).join(', ');
-      const refused = failed.filter((f) => f.SenderFault);
-      if (refused.length > 0) throw new PublishError(`SNS refused ${refused.length} escalation messages: ${keysOf(refused)}`);
-      if (attempt >= this.maxAttempts) throw new PublishError(`SNS failed ${failed.length} escalation messages after ${attempt} attempts: ${keysOf(failed)}`);
-      const retry = new Set(failed.map((f) => f.Id));
+      const giveUp = (f: BatchResultErrorEntry) => f.SenderFault || attempt >= this.maxAttempts;
+      for (const f of failed.filter(giveUp)) {
+        failures.push({ key: keyOf(f.Id), published: false, reason: `${f.SenderFault ? 'refused' : `failed after ${attempt} attempts`}: ${f.Code}` });
+      }
+      const retry = new Set(failed.filter((f) => !giveUp(f)).map((f) => f.Id));
       pending = pending.filter((entry) => retry.has(entry.Id));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * this.baseDelayMs * 2 ** (attempt - 1)));
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * this.baseDelayMs * 2 ** (attempt - 1)));
     }
+    const failedKeys = new Set(failures.map((f) => f.key));
+    return [...batch.filter((e) => !failedKeys.has(keyOf(e.Id))).map((e): PublishOutcome => ({ key: keyOf(e.Id), published: true })), ...failures];
   }
 }
