@@ -120,6 +120,15 @@ export const RegistrationFacts = z.object({
   registeredManagerAbsentSince: z.nullable(IsoDate),
 });
 
+/**
+ * Since when the location has had no registered manager, as the CQC API reports it (null: a manager is in
+ * post). The register extract cannot say: it carries the manager's name, which is never read.
+ */
+export const ManagerFacts = z.object({
+  kind: z.literal('registered-manager'),
+  absentSince: z.nullable(IsoDate),
+});
+
 export const ABUSE_TYPES = [
   'physical',
   'domestic',
@@ -138,7 +147,8 @@ export const SafeguardingFacts = z.object({
   kind: z.literal('safeguarding-concern'),
   abuseType: z.enum(ABUSE_TYPES),
   section42Enquiry: z.boolean(),
-  reportingCouncilGss: GssCode,
+  /** The council that reported it; null where the return does not say (the location's own council, then). */
+  reportingCouncilGss: z.nullable(GssCode),
 });
 
 /** One monthly NHS Capacity Tracker return for a care home. */
@@ -148,9 +158,12 @@ export const CapacityFacts = z.object({
   maxCapacity: z.int().check(z.nonnegative()),
   usedBeds: z.int().check(z.nonnegative()),
   declaredVacancies: z.int().check(z.nonnegative()),
-  acceptingAdmissions: z.boolean(),
+  /** Null where the return leaves it out: not known to be closed to admissions. */
+  acceptingAdmissions: z.nullable(z.boolean()),
   staffAbsencePct: z.nullable(z.number().check(z.gte(0), z.lte(100))),
   agencyHoursPct: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+  /** The return's `hoursagency`: agency hours worked, where given (the format has no total to make it a share). */
+  agencyHours: z.optional(z.number().check(z.gte(0))),
 });
 
 export const COMPANY_STATUSES = [
@@ -175,6 +188,18 @@ export const FinancialFacts = z.object({
   newChargeWithin12Months: z.boolean(),
   /** A credit score on the H-Score scale (0-100; 25 and below is the warning area), where one is held. */
   creditScore: z.nullable(z.number().check(z.gte(0), z.lte(100))),
+  /** The API profile's `has_charges`: whether any charge is registered (it does not say when). */
+  hasCharges: z.optional(z.boolean()),
+});
+
+/** A company's insolvency cases as Companies House lists them; the practitioners are never read. */
+export const InsolvencyFacts = z.object({
+  kind: z.literal('insolvency-cases'),
+  companyNumber: z.string(),
+  /** Each case's type (such as in-administration, creditors-voluntary-liquidation), in the resource's order. */
+  caseTypes: z.array(z.string()),
+  /** The latest date any case records (started, appointed, wound up), or null where none is given. */
+  latestDateOn: z.nullable(IsoDate),
 });
 
 export const COMMISSIONER_ACTIONS = [
@@ -184,6 +209,8 @@ export const COMMISSIONER_ACTIONS = [
   'placement-embargo-lifted',
   'cqc-enforcement',
   's56-notice',
+  /** A council's formal notice that the provider is in default of its contract. */
+  'default-notice',
 ] as const;
 export type CommissionerActionType = (typeof COMMISSIONER_ACTIONS)[number];
 
@@ -196,9 +223,11 @@ export const CommissionerFacts = z.object({
 export const SignalFacts = z.discriminatedUnion('kind', [
   RatingFacts,
   RegistrationFacts,
+  ManagerFacts,
   SafeguardingFacts,
   CapacityFacts,
   FinancialFacts,
+  InsolvencyFacts,
   CommissionerFacts,
 ]);
 export type SignalFacts = z.infer<typeof SignalFacts>;

@@ -267,27 +267,38 @@ function occupancyFamily(location: Location, signals: Signal[], ctx: Context): F
       ]);
     }
   }
-  if (!current.facts.acceptingAdmissions) {
+  if (current.facts.acceptingAdmissions === false) {
     addFactor(d, 'Not accepting admissions', config.notAcceptingAdmissionsPoints, [evidence(current, 'not accepting')]);
   }
   return d;
 }
 
+/**
+ * Since when the registered manager has been absent, by the latest report: the CQC API's own manager signal
+ * where there is one, since a register snapshot (which cannot tell) would otherwise hide it; else the
+ * registration's.
+ */
+function managerAbsence(signals: Signal[]): { reported: Signal | undefined; absentSince: IsoDate | null } {
+  const manager = latest(ofKind(signals, 'registered-manager'));
+  if (manager) return { reported: manager, absentSince: manager.facts.absentSince };
+  const registration = latest(ofKind(signals, 'registration'));
+  return { reported: registration, absentSince: registration?.facts.registeredManagerAbsentSince ?? null };
+}
+
 function workforceFamily(signals: Signal[], ctx: Context): FamilyDraft {
   const config = ctx.model.workforce;
   const d = draft('workforce');
-  const registration = latest(ofKind(signals, 'registration'));
-  const absentSince = registration?.facts.registeredManagerAbsentSince ?? null;
-  if (registration && absentSince !== null) {
+  const { reported, absentSince } = managerAbsence(signals);
+  if (reported && absentSince !== null) {
     d.hasData = true;
-    d.lastDataOn = registration.describedOn;
+    d.lastDataOn = reported.describedOn;
     const months = monthsBetween(absentSince, ctx.asOf);
     // "More than N months": absent since before the date N months ago, so 3 months and a day counts.
     const band = config.managerAbsentMonths
       .slice()
       .sort((a, b) => b.moreThan - a.moreThan)
       .find((b) => absentSince < addMonths(ctx.asOf, -b.moreThan));
-    if (band) addFactor(d, `Registered manager absent ${months} months`, band.points, [evidence(registration, `absent since ${absentSince}`)]);
+    if (band) addFactor(d, `Registered manager absent ${months} months`, band.points, [evidence(reported, `absent since ${absentSince}`)]);
   }
   const staffed = latest(ofKind(signals, 'capacity-return').filter((s) => s.facts.agencyHoursPct !== null || s.facts.staffAbsencePct !== null));
   if (staffed) {

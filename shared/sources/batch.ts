@@ -8,6 +8,8 @@ export interface ParsedBatch {
   providers: Provider[];
   groups: Group[];
   quarantine: QuarantineRecord[];
+  /** A CSV header's columns the parser never read, personal data included: named in the ingest report only. */
+  ignoredColumns?: string[];
 }
 
 export interface ParseContext {
@@ -17,6 +19,11 @@ export interface ParseContext {
   receivedOn: IsoDate;
   /** For snapshot sources: the date the snapshot describes (part of each signal's natural id). */
   snapshotOn: IsoDate;
+  /**
+   * The providers known for each normalised Companies House number (from the register): how the API's company
+   * files, which name no provider, find theirs. Without it they cannot be matched and are quarantined.
+   */
+  providersByCompanyNumber?: ReadonlyMap<string, readonly string[]>;
 }
 
 export type SourceParser = (text: string, context: ParseContext) => ParsedBatch;

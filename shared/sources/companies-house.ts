@@ -1,35 +1,51 @@
-// Companies House snapshots: one JSON line per provider company, as the fetcher writes them (the company
+// Companies House snapshots: one JSON document per provider company (a line each), as the fetcher writes them (the company
 // profile, its insolvency and charges resources or null where Companies House holds none, and a credit score).
 // Insolvency practitioners' names are personal data: the schema leaves them out, so they are never kept.
+// The profile's schema and what it says about filings are shared with the reader of the API's own files.
 import * as z from 'zod/mini';
 import { addMonths, daysBetween } from '../domain/dates.js';
-import { COMPANY_STATUSES, CqcId, IsoDate, type QuarantineRecord, type Signal } from '../domain/model.js';
+import { COMPANY_STATUSES, CqcId, IsoDate, type Signal } from '../domain/model.js';
 import { emptyBatch, type ParseContext, type SourceParser } from './batch.js';
-import { issueDetail, quarantineRecord, RecordChecks } from './csv-rows.js';
+import type { RecordChecks } from './csv-rows.js';
+import { parseJsonRecords, readDocument, stringAt } from './json-records.js';
 
 const SOURCE = 'companies-house';
 
+/** Trimmed, upper-case, and zero-padded to 8 when all digits: spreadsheets drop the leading zeros of numbers. */
+export function normaliseCompanyNumber(text: string): string {
+  const upper = text.trim().toUpperCase();
+  return /^\d{1,7}$/.test(upper) ? upper.padStart(8, '0') : upper;
+}
+
+/** A company number given as a string (a JSON number is a wrong type, never padded), normalised, then checked. */
+const CompanyNumber = z.pipe(
+  z.pipe(z.string(), z.transform(normaliseCompanyNumber)),
+  z.string().check(z.regex(/^[A-Z0-9]{8}$/, 'a company number of 8 letters or digits')),
+);
+
 // Companies House leaves out what a company does not have (a new company has no last accounts), so most of
-// the profile is optional; the three keys the fetcher adds are always written, null when there is nothing.
+// the profile is optional.
+export const CompanyProfile = z.object({
+  company_number: CompanyNumber,
+  company_status: z.enum(COMPANY_STATUSES),
+  has_insolvency_history: z.optional(z.boolean()),
+  has_charges: z.optional(z.boolean()),
+  accounts: z.optional(
+    z.object({
+      overdue: z.optional(z.boolean()),
+      next_due: z.optional(IsoDate),
+      next_accounts: z.optional(z.object({ due_on: z.optional(IsoDate), overdue: z.optional(z.boolean()) })),
+      last_accounts: z.optional(z.object({ made_up_to: z.optional(IsoDate), type: z.optional(z.string()) })),
+    }),
+  ),
+  confirmation_statement: z.optional(z.object({ overdue: z.boolean(), next_due: z.optional(IsoDate) })),
+});
+type CompanyProfile = z.infer<typeof CompanyProfile>;
+
+// The three keys the fetcher adds are always written, null when there is nothing.
 const CompanyLine = z.object({
   providerId: CqcId,
-  profile: z.object({
-    company_number: z.string().check(z.regex(/^[A-Z0-9]{8}$/, 'a company number of 8 letters or digits')),
-    company_name: z.string(),
-    company_status: z.enum(COMPANY_STATUSES),
-    company_status_detail: z.optional(z.string()),
-    has_insolvency_history: z.optional(z.boolean()),
-    has_charges: z.optional(z.boolean()),
-    accounts: z.optional(
-      z.object({
-        overdue: z.optional(z.boolean()),
-        next_due: z.optional(IsoDate),
-        next_accounts: z.optional(z.object({ due_on: z.optional(IsoDate), overdue: z.optional(z.boolean()) })),
-        last_accounts: z.optional(z.object({ made_up_to: z.optional(IsoDate), type: z.optional(z.string()) })),
-      }),
-    ),
-    confirmation_statement: z.optional(z.object({ overdue: z.boolean(), next_due: z.optional(IsoDate) })),
-  }),
+  profile: CompanyProfile,
   insolvency: z.nullable(
     z.object({
       cases: z.array(z.object({ type: z.string(), dates: z.array(z.object({ type: z.string(), date: IsoDate })) })),
@@ -40,31 +56,29 @@ const CompanyLine = z.object({
 });
 type CompanyLine = z.infer<typeof CompanyLine>;
 
-const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown =>
-  path.reduce<unknown>(
-    (node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined),
-    root,
-  );
-
-function identify(json: unknown): string | null {
-  const id = valueAt(json, ['profile', 'company_number']) ?? valueAt(json, ['providerId']);
-  return typeof id === 'string' && id ? id : null;
+/** What a profile says about filings on the snapshot's day; dates of past events cannot be later than the file. */
+export function filingFacts(profile: CompanyProfile, checks: RecordChecks, snapshotOn: IsoDate, path: string) {
+  const accounts = profile.accounts;
+  const madeUpTo = accounts?.last_accounts?.made_up_to;
+  if (madeUpTo !== undefined) checks.pastDate(`${path}accounts.last_accounts.made_up_to`, madeUpTo);
+  // Due dates are in the future by nature; an overdue filing is late since its due date.
+  const overdue = accounts?.overdue === true || accounts?.next_accounts?.overdue === true;
+  const dueOn = accounts?.next_accounts?.due_on ?? accounts?.next_due;
+  if (overdue && dueOn === undefined) checks.add(`${path}accounts.next_accounts.due_on`, 'missing while the accounts are overdue');
+  return {
+    companyNumber: profile.company_number,
+    companyStatus: profile.company_status,
+    accountsOverdueDays: overdue && dueOn !== undefined ? Math.max(0, daysBetween(dueOn, snapshotOn)) : 0,
+    confirmationStatementOverdue: profile.confirmation_statement?.overdue ?? false,
+  };
 }
 
 function toSignal(line: CompanyLine, checks: RecordChecks, context: ParseContext): Signal {
   const { profile, insolvency, charges } = line;
-  const accounts = profile.accounts;
-  // Dates of past events cannot be later than the file; due dates are in the future by nature.
-  const madeUpTo = accounts?.last_accounts?.made_up_to;
-  if (madeUpTo !== undefined) checks.pastDate('profile.accounts.last_accounts.made_up_to', madeUpTo);
   insolvency?.cases.forEach((insolvencyCase, c) =>
     insolvencyCase.dates.forEach((date, d) => checks.pastDate(`insolvency.cases.${c}.dates.${d}.date`, date.date)),
   );
   charges?.items.forEach((charge, i) => checks.pastDate(`charges.items.${i}.created_on`, charge.created_on));
-
-  const overdue = accounts?.overdue === true || accounts?.next_accounts?.overdue === true;
-  const dueOn = accounts?.next_accounts?.due_on ?? accounts?.next_due;
-  if (overdue && dueOn === undefined) checks.add('profile.accounts.next_accounts.due_on', 'missing while the accounts are overdue');
   const yearBefore = addMonths(context.snapshotOn, -12);
   return {
     source: SOURCE,
@@ -74,10 +88,7 @@ function toSignal(line: CompanyLine, checks: RecordChecks, context: ParseContext
     receivedOn: context.receivedOn,
     facts: {
       kind: 'financial-indicator',
-      companyNumber: profile.company_number,
-      companyStatus: profile.company_status,
-      accountsOverdueDays: overdue && dueOn !== undefined ? Math.max(0, daysBetween(dueOn, context.snapshotOn)) : 0,
-      confirmationStatementOverdue: profile.confirmation_statement?.overdue ?? false,
+      ...filingFacts(profile, checks, context.snapshotOn, 'profile.'),
       insolvencyCases: insolvency?.cases.length ?? 0,
       newChargeWithin12Months: (charges?.items ?? []).some((c) => c.created_on > yearBefore && c.created_on <= context.snapshotOn),
       creditScore: line.creditScore,
@@ -86,36 +97,16 @@ function toSignal(line: CompanyLine, checks: RecordChecks, context: ParseContext
 }
 
 export const parseCompaniesHouse: SourceParser = (text, context) => {
-  const signals: Signal[] = [];
-  const quarantine: QuarantineRecord[] = [];
-  const firstLines = new Map<string, number>();
-  text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .forEach((line, index) => {
-      if (!line.trim()) return;
-      const row = index + 1;
-      const checks = new RecordChecks(context.receivedOn);
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        // Not the parser's message: it quotes the line, which may hold a practitioner's name.
-        quarantine.push(quarantineRecord(SOURCE, context, row, null, [{ field: null, detail: 'the line is not valid JSON' }]));
-        return;
-      }
-      const recordId = identify(json);
-      const parsed = CompanyLine.safeParse(json);
-      if (parsed.success) {
-        checks.unique('profile.company_number', parsed.data.profile.company_number, firstLines, row);
-        const signal = toSignal(parsed.data, checks, context);
-        if (checks.problems.length === 0) signals.push(signal);
-      } else {
-        for (const issue of parsed.error.issues) {
-          checks.add(issue.path.map(String).join('.') || null, issueDetail(issue, valueAt(json, issue.path)));
-        }
-      }
-      if (checks.problems.length > 0) quarantine.push(quarantineRecord(SOURCE, context, row, recordId, checks.problems));
-    });
-  return { ...emptyBatch(), signals, quarantine };
+  const firstRows = new Map<string, number>();
+  const { records, quarantine } = parseJsonRecords<Signal>(text, context, {
+    source: SOURCE,
+    recordId: (json) => stringAt(json, ['profile', 'company_number']) ?? stringAt(json, ['providerId']),
+    read: (json, row, checks) => {
+      const line = readDocument(CompanyLine, json, checks);
+      if (line === undefined) return undefined;
+      checks.unique('profile.company_number', line.profile.company_number, firstRows, row);
+      return [toSignal(line, checks, context)];
+    },
+  });
+  return { ...emptyBatch(), signals: records, quarantine };
 };

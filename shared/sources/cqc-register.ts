@@ -11,13 +11,12 @@ import {
   Location,
   Provider,
   QuarantineRecord,
-  RATINGS,
   type Rating,
-  type ServiceKind,
   Signal,
-  type SizeBand,
 } from '../domain/model.js';
 import { describeIssue, emptyBatch, type ParseContext, type SourceParser } from './batch.js';
+import { normaliseCompanyNumber } from './companies-house.js';
+import { ratingFromText, serviceKindOf, sizeBandOf } from './cqc-terms.js';
 
 const SOURCE = 'cqc-register';
 
@@ -96,15 +95,6 @@ const READ_COLUMNS = [
 ] as const satisfies readonly Exclude<RegisterColumn, 'Registered manager'>[];
 type ReadColumn = (typeof READ_COLUMNS)[number];
 type RegisterRow = Record<ReadColumn, string>;
-
-const HOME_CARE_SERVICE_TYPES = ['Domiciliary care service', 'Supported living service', 'Extra Care housing services'];
-
-const NOT_RATED = ['', 'inspected but not rated', 'no published rating', 'insufficient evidence to rate', 'not rated'];
-/** CQC writes "Requires Improvement" and "Requires improvement" in the same file, so ratings match in any case. */
-const RATING_BY_TEXT = new Map<string, Rating | null>([
-  ...RATINGS.map((rating) => [rating.toLowerCase(), rating] as const),
-  ...NOT_RATED.map((text) => [text, null] as const),
-]);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The register's other date style: US month/day order, usually with a midnight time ("1/2/2025 12:00:00 AM"). */
@@ -291,7 +281,7 @@ function interpretRow(
     name: row['Location Name'],
     councilGss: council.gss,
     region: council.region,
-    serviceKind: serviceKindOf(row['Service Types']),
+    serviceKind: serviceKindOf(row['Service Types'].split(', ')),
     beds,
     sizeBand: sizeBandOf(beds),
     specialisms: row['Service users supported'].split(', ').filter(Boolean),
@@ -416,30 +406,14 @@ function readDormant(text: string): Reading<boolean> {
 }
 
 function readRating(text: string): Reading<Rating | null> {
-  const rating = RATING_BY_TEXT.get(text.toLowerCase());
+  const rating = ratingFromText(text);
   return rating === undefined ? { problem: 'is not a CQC rating' } : { value: rating };
 }
 
-/** Companies House numbers are 8 characters; spreadsheets drop the leading zeros of all-digit ones. */
 function readCompanyNumber(text: string): Reading<string | null> {
   if (text === '') return { value: null };
-  const upper = text.toUpperCase();
-  const number = /^\d{1,7}$/.test(upper) ? upper.padStart(8, '0') : upper;
+  const number = normaliseCompanyNumber(text);
   return COMPANY_NUMBER.test(number) ? { value: number } : { problem: 'is not a Companies House number' };
-}
-
-function serviceKindOf(serviceTypes: string): ServiceKind {
-  const types = new Set(serviceTypes.split(', '));
-  if (types.has('Care home service with nursing')) return 'nursing-home';
-  if (types.has('Care home service without nursing')) return 'residential-home';
-  if (HOME_CARE_SERVICE_TYPES.some((type) => types.has(type))) return 'home-care';
-  return 'community-other';
-}
-
-function sizeBandOf(beds: number): SizeBand | null {
-  if (beds === 0) return null;
-  if (beds < 10) return 'small';
-  return beds < 50 ? 'medium' : 'large';
 }
 
 /** The register prefixes brand names with "BRAND " ("BRAND Voyage"); the group is the brand itself. */

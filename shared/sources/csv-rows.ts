@@ -1,6 +1,7 @@
 // What the source parsers share: reading CSV rows, checking fields, and turning a bad record's problems into
 // one quarantine record. Rows keep only the columns a parser names, so personal-data columns are dropped
 // here, before any parser code can copy them into a signal or a reason.
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { councilByGss } from '../domain/councils.js';
@@ -159,6 +160,13 @@ export class CsvFields extends RecordChecks {
     return this.value(field) ? this.count(field) : null;
   }
 
+  /** A number of 0 or more (hours may have a fraction), or null when blank. */
+  optionalAmount(field: string): number | null | undefined {
+    const value = this.value(field);
+    if (!value) return null;
+    return /^\d+(\.\d+)?$/.test(value) ? Number(value) : this.add(field, `${shown(value)} is not a number of 0 or more`);
+  }
+
   /** A percentage 0-100, or null when blank. */
   percentage(field: string): number | null | undefined {
     const value = this.value(field);
@@ -194,8 +202,12 @@ export class CsvFields extends RecordChecks {
 
 export interface CsvSpec<T> {
   source: string;
-  /** The columns the parser reads, in file order; any other column, personal data included, is never read. */
+  /** The columns the parser needs, in file order; any column not named here, personal data included, is never read. */
   columns: readonly string[];
+  /** Columns read where the header has them; a missing one reads as blank. */
+  optionalColumns?: readonly string[];
+  /** Other spellings of a column's name (lower-case), read as the name they stand for. */
+  aliases?: Readonly<Record<string, string>>;
   /** The record's identity from its raw values; a second record with the same one in a file is quarantined. */
   recordId(values: Readonly<Record<string, string>>): string | null;
   /** The column a duplicate is reported against. */
@@ -212,14 +224,16 @@ const CSV_ERRORS: Partial<Record<string, string>> = {
 
 /**
  * Every record of a CSV file built by spec.read, and every row that fails (broken quoting, a field count
- * different from the header's, a duplicate, a failed check) quarantined. A header without a needed column
- * quarantines the whole file as row 1.
+ * different from the header's, a duplicate, a failed check) quarantined. Columns are found by name, in any
+ * order. A header without a needed column quarantines the whole file as row 1. The header's other columns
+ * are never read; their names are returned for an ingest report (none when the header is refused, since a
+ * file without a header would then name its first row's values).
  */
 export function parseCsvRecords<T>(
   text: string,
   context: ParseContext,
   spec: CsvSpec<T>,
-): { records: T[]; quarantine: QuarantineRecord[] } {
+): { records: T[]; quarantine: QuarantineRecord[]; ignoredColumns: string[] } {
   const quarantine: QuarantineRecord[] = [];
   const reject = (row: number, recordId: string | null, problems: readonly Problem[]) =>
     quarantine.push(quarantineRecord(spec.source, context, row, recordId, problems));
@@ -238,20 +252,25 @@ export function parseCsvRecords<T>(
   }) as unknown as { record: string[]; info: { lines: number } }[];
 
   const [header, ...body] = rows;
-  const names = (header?.record ?? []).map((name) => name.trim().toLowerCase());
+  const headerNames = (header?.record ?? []).map((name) => name.trim());
+  const names = headerNames.map((name) => spec.aliases?.[name.toLowerCase()] ?? name.toLowerCase());
+  // A problem names its column as the file's header spells it, so the sender finds it.
+  const spelt = (problem: Problem): Problem => ({ ...problem, field: problem.field && (headerNames[names.indexOf(problem.field)] ?? problem.field) });
   const missing = spec.columns.filter((column) => !names.includes(column));
   if (missing.length > 0) {
     reject(1, null, missing.map((column) => ({ field: column, detail: 'column missing from the header' })));
-    return { records: [], quarantine };
+    return { records: [], quarantine, ignoredColumns: [] };
   }
+  const read = [...spec.columns, ...(spec.optionalColumns ?? [])];
+  const ignoredColumns = headerNames.filter((_, index) => !read.includes(names[index]!));
 
   const records: T[] = [];
   const firstRows = new Map<string, number>();
-  const columnOrder = (problem: Problem) => (problem.field === null ? -1 : spec.columns.indexOf(problem.field));
+  const columnOrder = (problem: Problem) => (problem.field === null ? -1 : names.indexOf(problem.field));
   for (const { record, info } of body) {
     // info.lines is the line a record ends on; a quoted field may span lines.
     const row = info.lines - record.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
-    const values = Object.fromEntries(spec.columns.map((column) => [column, record[names.indexOf(column)]?.trim() ?? '']));
+    const values = Object.fromEntries(read.map((column) => [column, record[names.indexOf(column)]?.trim() ?? '']));
     const recordId = spec.recordId(values);
     if (record.length !== names.length) {
       reject(row, recordId, [{ field: null, detail: `the record has ${record.length} fields where the header has ${names.length}` }]);
@@ -261,13 +280,28 @@ export function parseCsvRecords<T>(
     if (recordId !== null) fields.unique(spec.idField, recordId, firstRows, row);
     const built = spec.read(fields);
     if (built === undefined || fields.problems.length > 0) {
-      // Checks run in whatever order the parser needs; the reason lists problems in column order.
-      reject(row, recordId, fields.problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)));
+      // Checks run in whatever order the parser needs; the reason lists problems in the file's column order.
+      reject(row, recordId, fields.problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)).map(spelt));
     } else {
       records.push(built);
     }
   }
-  return { records, quarantine: quarantine.toSorted((a, b) => a.row - b.row) };
+  return { records, quarantine: quarantine.toSorted((a, b) => a.row - b.row), ignoredColumns };
+}
+
+/**
+ * Ids for records their file gives none: a digest of what the record says and how many identical records came
+ * before it in the file, so a re-sent file gives the same ids and two identical rows stay two records.
+ */
+export class ContentIds {
+  private readonly seen = new Map<string, number>();
+
+  next(...parts: readonly string[]): string {
+    const digest = createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 16);
+    const position = (this.seen.get(digest) ?? 0) + 1;
+    this.seen.set(digest, position);
+    return `${digest}-${position}`;
+  }
 }
 
 /** The values when every one is present (each missing one has already been recorded as a problem). */

@@ -5,14 +5,33 @@ import type { SourceParser } from './batch.js';
 import { parseCapacityTracker } from './capacity-tracker.js';
 import { parseCommissionerActions } from './commissioner-actions.js';
 import { parseCompaniesHouse } from './companies-house.js';
+import { parseCompaniesHouseApi } from './companies-house-api.js';
+import { parseCqcApiLocations } from './cqc-api.js';
 import { parseCqcRegister } from './cqc-register.js';
 import { parseSafeguardingReturn } from './safeguarding.js';
 
+/**
+ * Companies House files come as the fetcher's envelope (a provider id around the resources, a line each) or as
+ * the API's own resources: an envelope's first line is a whole document with a `profile`.
+ */
+const parseCompaniesHouseFile: SourceParser = (text, context) => {
+  const firstLine = text.replace(/^\uFEFF/, '').trimStart().split(/\r?\n/, 1)[0] ?? '';
+  let envelope = false;
+  try {
+    const json: unknown = JSON.parse(firstLine);
+    envelope = json !== null && typeof json === 'object' && 'profile' in json;
+  } catch {
+    // A pretty-printed API resource's first line is not a document by itself.
+  }
+  return (envelope ? parseCompaniesHouse : parseCompaniesHouseApi)(text, context);
+};
+
 export const SIGNAL_SOURCES: Record<string, SourceParser> = {
   'cqc-register': parseCqcRegister,
+  'cqc-api': parseCqcApiLocations,
   'capacity-tracker': parseCapacityTracker,
   safeguarding: parseSafeguardingReturn,
-  'companies-house': parseCompaniesHouse,
+  'companies-house': parseCompaniesHouseFile,
   'commissioner-actions': parseCommissionerActions,
 };
 

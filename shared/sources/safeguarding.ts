@@ -1,8 +1,10 @@
-// Council safeguarding concerns about regulated services. The adult's name, date of birth and the free-text
-// notes are never read: a concern is kept as where, when, what type and whether a s42 enquiry followed.
+// Council safeguarding concerns about regulated services, read by column name: where (`location_id`), when
+// (`concern_date`), what type (`abuse_type`) and whether a section 42 enquiry followed, with the reporting
+// council where the return names it. The adult's name, date of birth, NHS number and any free text, like every
+// column not named here, are never read; their names alone go to the ingest report.
 import { ABUSE_TYPES, CqcId, type Signal } from '../domain/model.js';
 import { emptyBatch, type SourceParser } from './batch.js';
-import { allPresent, parseCsvRecords, recordIdFrom } from './csv-rows.js';
+import { allPresent, ContentIds, parseCsvRecords, recordIdFrom } from './csv-rows.js';
 
 type AbuseType = (typeof ABUSE_TYPES)[number];
 
@@ -18,28 +20,37 @@ const ABUSE_TYPE_SPELLINGS: ReadonlyMap<string, AbuseType> = new Map<string, Abu
   ['neglect', 'neglect-and-acts-of-omission'],
 ]);
 
-const COLUMNS = ['concern_id', 'reporting_council_gss', 'location_id', 'date_received', 'abuse_type', 'section42_enquiry'] as const;
+const COLUMNS = ['location_id', 'concern_date', 'abuse_type', 'section_42_enquiry'] as const;
+const OPTIONAL_COLUMNS = ['concern_id', 'reporting_council_gss'] as const;
+/** The spellings of the earlier export, still read. */
+const ALIASES = { date_received: 'concern_date', section42_enquiry: 'section_42_enquiry', council_gss: 'reporting_council_gss' };
 
 export const parseSafeguardingReturn: SourceParser = (text, context) => {
-  const { records, quarantine } = parseCsvRecords<Signal>(text, context, {
+  const contentIds = new ContentIds();
+  const { records, quarantine, ignoredColumns } = parseCsvRecords<Signal>(text, context, {
     source: 'safeguarding-return',
     columns: COLUMNS,
-    recordId: (values) => recordIdFrom(values.reporting_council_gss, values.concern_id),
+    optionalColumns: OPTIONAL_COLUMNS,
+    aliases: ALIASES,
+    // A council's concern ids are its own: the same id from two councils is two concerns.
+    recordId: (values) => (values.concern_id ? recordIdFrom(values.reporting_council_gss || values.location_id, values.concern_id) : null),
     idField: 'concern_id',
     read: (fields) => {
       const values = allPresent({
-        concernId: fields.text('concern_id'),
-        reportingCouncilGss: fields.council('reporting_council_gss'),
+        reportingCouncilGss: fields.value('reporting_council_gss') ? fields.council('reporting_council_gss') : null,
         locationId: fields.schema('location_id', CqcId),
-        describedOn: fields.date('date_received'),
+        describedOn: fields.date('concern_date'),
         abuseType: fields.oneOf('abuse_type', ABUSE_TYPE_SPELLINGS),
-        section42Enquiry: fields.yesNo('section42_enquiry'),
+        section42Enquiry: fields.yesNo('section_42_enquiry'),
       });
       if (!values) return undefined;
-      const { concernId, locationId, describedOn, ...facts } = values;
+      const { locationId, describedOn, ...facts } = values;
+      const concernId =
+        fields.value('concern_id') ||
+        contentIds.next(locationId, describedOn, facts.abuseType, String(facts.section42Enquiry), facts.reportingCouncilGss ?? '');
       return {
         source: 'safeguarding-return',
-        naturalId: `${facts.reportingCouncilGss}#${concernId}`,
+        naturalId: `${facts.reportingCouncilGss ?? locationId}#${concernId}`,
         subject: { type: 'location', id: locationId },
         describedOn,
         receivedOn: context.receivedOn,
@@ -47,5 +58,5 @@ export const parseSafeguardingReturn: SourceParser = (text, context) => {
       };
     },
   });
-  return { ...emptyBatch(), signals: records, quarantine };
+  return { ...emptyBatch(), signals: records, quarantine, ignoredColumns };
 };

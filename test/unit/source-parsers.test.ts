@@ -238,7 +238,7 @@ describe('parseSafeguardingReturn', () => {
     expectValidSignals(batch.signals);
   });
 
-  it('quarantines each kind of bad concern, counting rows as lines even after multi-line notes', () => {
+  it('quarantines each kind of bad concern, counting rows as lines even after multi-line notes, and ids a concern without one', () => {
     // Prepare
     const text = lines(
       header,
@@ -255,7 +255,7 @@ describe('parseSafeguardingReturn', () => {
     const batch = parseSafeguardingReturn(text, context);
 
     // Assess
-    expect(batch.signals.map((s) => s.naturalId)).toEqual([`${HALTON}#SG-7`]);
+    expect(batch.signals.map((s) => s.naturalId)).toEqual([expect.stringMatching(new RegExp(`^${HALTON}#[0-9a-f]{16}-1$`)), `${HALTON}#SG-7`]);
     expect(batch.quarantine.map(({ row, recordId, field, reason }) => ({ row, recordId, field, reason }))).toEqual([
       { row: 2, recordId: `${HALTON}#SG-1`, field: 'abuse_type', reason: expect.stringMatching(/^abuse_type: "Witchcraft" is not one of physical, /) },
       {
@@ -267,7 +267,6 @@ describe('parseSafeguardingReturn', () => {
       { row: 6, recordId: `${HALTON}#SG-3`, field: 'date_received', reason: 'date_received: "2025-02-29" is not a real date (YYYY-MM-DD)' },
       { row: 8, recordId: `${HALTON}#SG-4`, field: 'date_received', reason: 'date_received: "2025-10-01" is in the future (received 2025-09-15)' },
       { row: 10, recordId: `${HALTON}#SG-5`, field: 'section42_enquiry', reason: 'section42_enquiry: "Perhaps" is not Yes or No' },
-      { row: 12, recordId: HALTON, field: 'concern_id', reason: 'concern_id: missing' },
     ]);
   });
 
@@ -402,7 +401,7 @@ describe('parseCompaniesHouse', () => {
     // Assess
     expect(batch.signals.map((s) => s.subject.id)).toEqual([PROVIDER]);
     expect(batch.quarantine.map(({ row, recordId, field, reason }) => ({ row, recordId, field, reason }))).toEqual([
-      { row: 3, recordId: null, field: null, reason: 'the line is not valid JSON' },
+      { row: 3, recordId: null, field: null, reason: 'not valid JSON' },
       { row: 4, recordId: '03333333', field: 'profile.company_status', reason: expect.stringMatching(/^profile\.company_status: "zombie" is not one of active, /) },
       { row: 5, recordId: '04444444', field: 'charges.items.0.created_on', reason: 'charges.items.0.created_on: "2025-12-01" is in the future (received 2025-09-30)' },
       { row: 6, recordId: '05555555', field: 'creditScore', reason: 'creditScore: 140 is above 100' },
