@@ -21,6 +21,7 @@ import { applyNagChecks } from '../../infra/nag.js';
 import { CareMarketStack } from '../../infra/stack.js';
 import { messageAttributes } from '../../shared/adapters/sns/notifier.js';
 import { DEAD_LETTER_QUEUE_URL_ENV } from '../../shared/adapters/sqs/dead-letters.js';
+import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
 import { decideEscalation } from '../../shared/domain/escalation.js';
 import { ADASS_REGIONS } from '../../shared/domain/model.js';
@@ -576,6 +577,15 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         });
       }
       for (const variables of otherVariables) expect(variables[DEAD_LETTER_QUEUE_URL_ENV]).toBeUndefined();
+    });
+
+    it('dates disclosures by the wall clock on AWS: no function is given the local replay\'s simulated day', () => {
+      // Act
+      const variables = stack.functions.all.map(env);
+
+      // Assess
+      expect(variables).toHaveLength(7);
+      for (const v of variables) expect(v[REPLAY_DATE_ENV]).toBeUndefined();
     });
 
     it('may be sent to by escalate and publish only', () => {

@@ -245,6 +245,39 @@ describe('national-scale escalations on DynamoDB Local and fauxqs', () => {
     });
   });
 
+  describe('a notice SNS keeps refusing', () => {
+    it('goes to the outbox dead-letter queue after 3 runs, with keys and reason only, while the rest are delivered', async () => {
+      // Prepare: SNS refuses every notice to national oversight
+      const world = await newWorld(FAULT_SCALE);
+      const refusing: EscalatePorts['notifier'] = {
+        publish: async (notices) => {
+          const refused = notices.filter((n) => n.recipient.id === NATIONAL);
+          const sent = await ports.notifier.publish(notices.filter((n) => n.recipient.id !== NATIONAL));
+          return [...sent, ...refused.map((n) => ({ key: n.idempotencyKey, published: false as const, reason: 'refused: InvalidParameter' }))];
+        },
+      };
+      const failing = { ...ports, notifier: refusing };
+
+      // Act
+      await decideAll(failing, AS_OF, DEFAULT_PROTOCOL);
+      const runs = [];
+      for (let run = 1; run <= 3; run++) runs.push(await drainOutbox(failing, AS_OF, DEFAULT_PROTOCOL));
+      const received = await readQueues();
+      const { Messages = [] } = await aws.sqs.send(new ReceiveMessageCommand({ QueueUrl: aws.deadLetterQueueUrl, MaxNumberOfMessages: 10 }));
+
+      // Assess
+      expect(runs.map((r) => [r.failed.length, r.deadLettered.length])).toEqual([[2, 0], [2, 0], [0, 2]]);
+      const withoutNational = Object.fromEntries(Object.entries(world.expected).map(([id, recipients]) => [id, recipients.filter((r) => r !== NATIONAL)]));
+      expect(recipientsBySubject(received, world)).toEqual(withoutNational);
+      const deadLetters = Messages.map((m) => JSON.parse(m.Body!) as Record<string, unknown>);
+      expect(deadLetters.map((d) => Object.keys(d).sort())).toEqual([['attempts', 'messageKeys', 'noticeKey', 'reason'], ['attempts', 'messageKeys', 'noticeKey', 'reason']]);
+      expect(deadLetters.map((d) => d.noticeKey).sort()).toEqual(runs[2]!.deadLettered);
+      expect(await ports.outbox.pendingOutbox()).toEqual([]);
+      // Its disclosures were recorded when it was claimed, before publishing; its outbox entries say it was dead-lettered.
+      expect((await ports.outbox.disclosuresForRecipient(NATIONAL)).filter((d) => d.subjectId in world.expected)).toHaveLength(2);
+    });
+  });
+
   describe('one subject whose write keeps failing', () => {
     it('is retried, reported by name, and does not stop the other subject going to every recipient', async () => {
       // Prepare
