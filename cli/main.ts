@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The project's commands. `start` runs the whole pipeline locally on the embedded default sample.
-import { Command, InvalidArgumentError } from 'commander';
+// The project's commands. `start` runs the whole pipeline locally on the embedded default sample, or replays
+// folders of dated deliveries; `generate-deliveries` writes such folders.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { generateDeliveries, writeDeliveries } from './deliveries/generate.js';
+import { DEFAULT_STATE_DIR, replayDeliveries } from './deliveries/replay.js';
+import { replaySummary } from './deliveries/report.js';
+import { DELIVERY_DEFAULTS } from './deliveries/story.js';
 import { DEFAULTS, runLocalPipeline } from './local/pipeline.js';
 import { summarise } from './local/summary.js';
 import { acknowledge } from '../functions/acknowledge/acknowledge.js';
@@ -21,20 +26,59 @@ const isoDate = (value: string) => {
 
 const program = new Command().name('care-market').description('Care market early-warning pipeline');
 
+const wholeNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+};
+
 program
   .command('start')
-  .description('run the whole pipeline locally on DynamoDB Local and fauxqs, on the bundled sample, and write out/')
-  .option('--as-of <date>', 'the date to assess the market as of', isoDate, DEFAULTS.asOf)
+  .description('run the whole pipeline locally on DynamoDB Local and fauxqs, on the bundled sample or on dated deliveries, and write out/')
+  .option('--as-of <date>', 'the date to assess the bundled sample as of', isoDate, DEFAULTS.asOf)
   .option('--seed <n>', 'seed of the sample generator', (v) => Number.parseInt(v, 10), DEFAULTS.seed)
   .option('--out <dir>', 'where to write the files', 'out')
   .option('--replay', 'land and process every file a second time, to show nothing new is stored or sent', false)
-  .action(async (options: { asOf: string; seed: number; out: string; replay: boolean }) => {
+  .addOption(
+    new Option('--deliveries <dir>', 'replay the YYYY-MM-DD/ delivery folders of <dir> in date order, writing <out>/<date>/').conflicts(['asOf', 'seed', 'replay']),
+  )
+  .option('--state <dir>', 'with --deliveries: where DynamoDB Local keeps its database', DEFAULT_STATE_DIR)
+  .option('--continue', 'with --deliveries: start from the database in --state and replay only the days after those it holds', false)
+  .action(async (options: { asOf: string; seed: number; out: string; replay: boolean; deliveries?: string; state: string; continue: boolean }) => {
     const started = Date.now();
-    console.log(`Care market early warning: local run as of ${options.asOf}`);
-    const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
-    console.log('');
-    for (const line of summarise(result)) console.log(line);
+    if (options.deliveries === undefined) {
+      if (options.continue) throw new InvalidArgumentError('--continue goes with --deliveries');
+      console.log(`Care market early warning: local run as of ${options.asOf}`);
+      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
+      console.log('');
+      for (const line of summarise(result)) console.log(line);
+    } else {
+      console.log(`Care market early warning: replaying the deliveries in ${options.deliveries}`);
+      const result = await replayDeliveries({ deliveriesDir: options.deliveries, outDir: options.out, stateDir: options.state, continueState: options.continue, progress: (line) => console.log(line) });
+      console.log('');
+      for (const line of replaySummary(result, { outDir: options.out, stateDir: options.state })) console.log(line);
+    }
     console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  });
+
+program
+  .command('generate-deliveries')
+  .description('write monthly delivery folders in the publishers\' own formats around real CQC register rows (fixed seed), for start --deliveries')
+  .requiredOption('--out <dir>', 'an empty or new folder to write the YYYY-MM-DD/ folders into')
+  .option('--months <n>', 'how many monthly deliveries', wholeNumber, DELIVERY_DEFAULTS.months)
+  .option('--locations <n>', 'about how many locations (whole providers are taken)', wholeNumber, DELIVERY_DEFAULTS.locations)
+  .option('--last <date>', 'the date of the last delivery', isoDate, DELIVERY_DEFAULTS.last)
+  .option('--seed <n>', 'seed of the generator', (v) => Number.parseInt(v, 10), DELIVERY_DEFAULTS.seed)
+  .action(async (options: { out: string; months: number; locations: number; last: string; seed: number }) => {
+    const generated = generateDeliveries({ seed: options.seed, months: options.months, locations: options.locations, last: options.last });
+    await writeDeliveries(options.out, generated);
+    const files = generated.deliveries.reduce((sum, d) => sum + d.files.length, 0);
+    const dates = generated.deliveries.map((d) => d.date);
+    console.log(`Wrote ${dates.length} deliveries (${dates[0]} to ${dates.at(-1)}), ${files} files, ${generated.locations} locations of ${generated.providers} providers, to ${options.out}`);
+    console.log('Providers the story puts in trouble:');
+    for (const t of generated.troubled) console.log(`  ${t.role.padEnd(14)} ${t.name} (${t.providerId}): ${t.locations} services in ${t.councils} councils`);
+    console.log('Bad records put in, one of each kind (each must be quarantined):');
+    for (const f of generated.faults) console.log(`  ${f.kind}: ${f.file}${f.row === null ? '' : ` row ${f.row}`}, field ${f.field}`);
   });
 
 // The commands below work on a deployed table: TABLE_NAME and the usual AWS SDK environment name it.

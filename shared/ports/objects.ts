@@ -1,6 +1,7 @@
-// Where ingest reads a landed source file from (an S3 object on AWS and in fauxqs locally).
+// Where ingest reads a landed source file from (an S3 object on AWS and in fauxqs locally): as bytes, so
+// that ingest decides the encoding instead of having bad bytes silently replaced.
 export interface ObjectSource {
-  getText(bucket: string, key: string): Promise<string>;
+  getBytes(bucket: string, key: string): Promise<Uint8Array>;
 }
 
 // Where the heat map is published (an S3 bucket that the heat map page is served from).

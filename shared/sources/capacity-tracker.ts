@@ -5,7 +5,7 @@
 import { monthOf } from '../domain/dates.js';
 import { CqcId, type Signal } from '../domain/model.js';
 import { emptyBatch, type SourceParser } from './batch.js';
-import { allPresent, type CsvFields, parseCsvRecords } from './csv-rows.js';
+import { allPresent, type CsvFields, parseCsvRecords, recordIdFrom, utcDateOf } from './csv-rows.js';
 
 const COLUMNS = ['cqcid', 'maxcapacity', 'usedbeds', 'declaredvacancies', 'lastupdatedutc'] as const;
 
@@ -48,7 +48,11 @@ export const parseCapacityTracker: SourceParser = (text, context) => {
     source: 'capacity-tracker',
     columns: COLUMNS,
     optionalColumns: OPTIONAL_COLUMNS,
-    recordId: (values) => values.cqcid || null,
+    // A return is a home's month: one file may carry several months of the same home.
+    recordId: (values) => {
+      const updatedOn = utcDateOf(values.lastupdatedutc ?? '');
+      return recordIdFrom(values.cqcid, updatedOn && monthOf(updatedOn));
+    },
     idField: 'cqcid',
     read: (fields) => {
       const maxCapacity = fields.count('maxcapacity');

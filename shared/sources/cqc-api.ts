@@ -56,6 +56,8 @@ const ApiLocation = z.object({
   ),
 });
 type ApiLocation = z.infer<typeof ApiLocation>;
+/** The location's name, held to a name's size limit; other names (of specialisms) are CQC's own words. */
+const NAME_FIELDS: ReadonlySet<string> = new Set(['name']);
 
 /** One published rating as the document gives it, with the paths its fields are reported under. */
 interface RatingEntry {
@@ -212,7 +214,7 @@ export const parseCqcApiLocations: SourceParser = (text, context) => {
     source: SOURCE,
     recordId: (json) => stringAt(json, ['locationId']),
     read: (json, row, checks) => {
-      const doc = readDocument(ApiLocation, json, checks);
+      const doc = readDocument(ApiLocation, json, checks, NAME_FIELDS);
       if (doc === undefined) return undefined;
       checks.unique('locationId', doc.locationId, firstRows, row);
       const location = locationRecord(doc, checks);

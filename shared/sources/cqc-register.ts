@@ -3,20 +3,11 @@
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { councilByName } from '../domain/councils.js';
-import {
-  type Council,
-  CqcId,
-  Group,
-  type IsoDate,
-  Location,
-  Provider,
-  QuarantineRecord,
-  type Rating,
-  Signal,
-} from '../domain/model.js';
+import { type Council, CqcId, Group, type IsoDate, Location, Provider, type Rating, Signal } from '../domain/model.js';
 import { describeIssue, emptyBatch, type ParseContext, type SourceParser } from './batch.js';
 import { normaliseCompanyNumber } from './companies-house.js';
 import { ratingFromText, serviceKindOf, sizeBandOf } from './cqc-terms.js';
+import { oversizedFields, oversizedFile, type Problem, quarantineRecord, shown } from './csv-rows.js';
 
 const SOURCE = 'cqc-register';
 
@@ -95,24 +86,16 @@ const READ_COLUMNS = [
 ] as const satisfies readonly Exclude<RegisterColumn, 'Registered manager'>[];
 type ReadColumn = (typeof READ_COLUMNS)[number];
 type RegisterRow = Record<ReadColumn, string>;
+const NAME_COLUMNS: ReadonlySet<string> = new Set<ReadColumn>(['Location Name', 'Provider Name', 'Brand Name']);
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** The register's other date style: US month/day order, usually with a midnight time ("1/2/2025 12:00:00 AM"). */
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/i;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const COMPANY_NUMBER = /^[A-Z0-9]{8}$/;
-/**
- * In a row of the wrong length the cells may have shifted, so only a `1-` id is taken as its record id: an NHS
- * ODS-style id looks like any short upper-case word, which could be a manager's surname.
- */
-const SHIFT_PROOF_LOCATION_ID = /^\d-\d{6,12}$/;
 const LINE_BREAK = /\r\n|\r|\n/g;
 
 type Reading<T> = { value: T } | { problem: string };
-interface Problem {
-  field: string;
-  reason: string;
-}
 interface NumberedRecord {
   cells: string[];
   line: number;
@@ -145,6 +128,8 @@ type ColumnValues = {
 type ColumnReader = [ReadColumn, (text: string) => Reading<unknown>];
 
 export const parseCqcRegister: SourceParser = (text, context) => {
+  const tooLarge = oversizedFile(text, 'csv', SOURCE, context);
+  if (tooLarge) return { ...emptyBatch(), quarantine: [tooLarge] };
   const [header, ...records] = readRecords(text);
   if (!header) throw new Error('Not a CQC register extract: the file is empty');
   const columnIndex = indexColumns(header.cells);
@@ -154,21 +139,14 @@ export const parseCqcRegister: SourceParser = (text, context) => {
   const providerIds = new Set<string>();
   const groupIds = new Set<string>();
   const firstLineOfLocation = new Map<string, number>();
-  const quarantine = (line: number, recordId: string | null, field: string | null, reason: string): void => {
-    batch.quarantine.push(
-      QuarantineRecord.parse({ source: SOURCE, origin: context.origin, row: line, recordId, field, reason }),
-    );
+  const quarantine = (line: number, recordId: string | null, problems: readonly Problem[]): void => {
+    batch.quarantine.push(quarantineRecord(SOURCE, context, line, recordId, problems));
   };
 
   for (const { cells, line } of records) {
     if (cells.length !== REGISTER_COLUMNS.length) {
-      const locationId = cells[columnIndex['Location ID']]?.trim() ?? '';
-      quarantine(
-        line,
-        SHIFT_PROOF_LOCATION_ID.test(locationId) ? locationId : null,
-        null,
-        `expected ${REGISTER_COLUMNS.length} columns, got ${cells.length}`,
-      );
+      // No record id: in a shifted row the id column may hold a manager's name.
+      quarantine(line, null, [{ field: null, detail: `expected ${REGISTER_COLUMNS.length} columns, got ${cells.length}` }]);
       continue;
     }
     const row = projectRow(cells, columnIndex);
@@ -179,13 +157,7 @@ export const parseCqcRegister: SourceParser = (text, context) => {
 
     const outcome = interpretRow(row, context, readers, duplicateOf);
     if ('problems' in outcome) {
-      const [first] = outcome.problems;
-      quarantine(
-        line,
-        locationId || null,
-        first?.field ?? null,
-        outcome.problems.map((problem) => problem.reason).join('; '),
-      );
+      quarantine(line, locationId || null, outcome.problems);
       continue;
     }
     const { location, provider, group, signals } = outcome;
@@ -264,8 +236,11 @@ function interpretRow(
   const { receivedOn, snapshotOn } = context;
   const problems: Problem[] = [];
   if (duplicateOf !== undefined) {
-    problems.push(problemIn(row, 'Location ID', `repeats the location on row ${duplicateOf}`));
+    problems.push({ field: 'Location ID', detail: `duplicate of row ${duplicateOf} (${shown(row['Location ID'])})` });
   }
+  // A value over its size limit is not read further: its size is its problem.
+  const oversized = oversizedFields(Object.entries(row), NAME_COLUMNS);
+  if (oversized.length > 0) return { problems: [...problems, ...oversized] };
   const read = readColumns(row, readers, problems);
   if (!read || problems.length > 0) return { problems };
 
@@ -341,14 +316,10 @@ function readColumns(row: RegisterRow, readers: readonly ColumnReader[], problem
       values[column] = reading.value;
     } else {
       readable = false;
-      problems.push(problemIn(row, column, reading.problem));
+      problems.push({ field: column, detail: `${shown(row[column])} ${reading.problem}` });
     }
   }
   return readable ? (values as ColumnValues) : null;
-}
-
-function problemIn(row: RegisterRow, column: ReadColumn, problem: string): Problem {
-  return { field: column, reason: `${column}: ${JSON.stringify(row[column])} ${problem}` };
 }
 
 function build<T>(schema: z.ZodMiniType<T>, schemaName: string, problems: Problem[], input: unknown): T | null {
@@ -356,7 +327,7 @@ function build<T>(schema: z.ZodMiniType<T>, schemaName: string, problems: Proble
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const { field, reason } = describeIssue(issue);
-    problems.push({ field: `${schemaName}.${field}`, reason: `${schemaName}.${field}: ${reason}` });
+    problems.push({ field: `${schemaName}.${field}`, detail: reason });
   }
   return null;
 }

@@ -1,12 +1,14 @@
 // What the source parsers share: reading CSV rows, checking fields, and turning a bad record's problems into
 // one quarantine record. Rows keep only the columns a parser names, so personal-data columns are dropped
 // here, before any parser code can copy them into a signal or a reason.
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { councilByGss } from '../domain/councils.js';
 import { GssCode, IsoDate, type QuarantineRecord } from '../domain/model.js';
 import { describeIssue, type ParseContext } from './batch.js';
+import { fieldSizeProblem, fileSizeProblem, keptRecordId, MAX_LISTED_PROBLEMS, QUOTED_CHARS } from './limits.js';
 
 /** One thing wrong with a record; a null field is a problem with the record as a whole. */
 export interface Problem {
@@ -14,12 +16,13 @@ export interface Problem {
   detail: string;
 }
 
-/** A value as a reason shows it: scalars only, cut short, so a nested object or a long text never spills in. */
+/** A value as every reason shows it: scalars only, cut short, so a nested object or a long text never spills in. */
 export function shown(value: unknown): string {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 56)}..."` : json;
+  if (typeof value === 'string' && value.length > QUOTED_CHARS) {
+    // Not cut inside a surrogate pair, which JSON would show as an escape.
+    return `${JSON.stringify(value.slice(0, QUOTED_CHARS).replace(/[\uD800-\uDBFF]$/, ''))}...`;
   }
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return JSON.stringify(value);
   return Array.isArray(value) ? 'a list' : `a value of type ${typeof value}`;
 }
 
@@ -44,6 +47,7 @@ export function issueDetail(issue: z.core.$ZodIssue, value: unknown): string {
   }
 }
 
+/** One quarantine item of bounded size, however long the record's id or however many its problems. */
 export function quarantineRecord(
   source: string,
   context: ParseContext,
@@ -51,14 +55,30 @@ export function quarantineRecord(
   recordId: string | null,
   problems: readonly Problem[],
 ): QuarantineRecord {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => (p.field === null ? p.detail : `${p.field}: ${p.detail}`));
+  const unlisted = problems.length - listed.length;
   return {
     source,
     origin: context.origin,
     row,
-    recordId,
+    recordId: keptRecordId(recordId),
     field: problems[0]?.field ?? null,
-    reason: problems.map((p) => (p.field === null ? p.detail : `${p.field}: ${p.detail}`)).join('; '),
+    reason: [...listed, ...(unlisted > 0 ? [`and ${unlisted} more problems`] : [])].join('; '),
   };
+}
+
+/** A file over its format's size limit as one quarantine record, row 0 as for any file refused whole; else null. */
+export function oversizedFile(text: string, format: 'csv' | 'json', source: string, context: ParseContext): QuarantineRecord | null {
+  const problem = fileSizeProblem(Buffer.byteLength(text), format);
+  return problem === null ? null : quarantineRecord(source, context, 0, null, [{ field: null, detail: problem }]);
+}
+
+/** A problem for each value over its size limit: a name over 300 characters, any value over 4 KB. */
+export function oversizedFields(values: Iterable<readonly [string, string]>, names: ReadonlySet<string> = new Set()): Problem[] {
+  return [...values].flatMap(([field, value]) => {
+    const detail = fieldSizeProblem(value, names.has(field));
+    return detail === null ? [] : [{ field, detail }];
+  });
 }
 
 /** The parts of a record's identity that are present, joined as its natural id is: enough to find it. */
@@ -104,11 +124,20 @@ export class RecordChecks {
   unique(field: string, key: string, firstRows: Map<string, number>, row: number): void {
     const first = firstRows.get(key);
     if (first === undefined) firstRows.set(key, row);
-    else this.add(field, `${shown(key)} already appears in row ${first}`);
+    else this.add(field, `duplicate of row ${first} (${shown(key)})`);
   }
 }
 
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** The UTC date of a real ISO timestamp (a zone offset is allowed), or undefined. */
+export function utcDateOf(value: string): IsoDate | undefined {
+  const match = TIMESTAMP.exec(value);
+  const [hours, minutes, seconds] = [match?.[2], match?.[3], match?.[4] ?? '0'].map(Number) as [number, number, number];
+  if (!match || !IsoDate.safeParse(match[1]).success || hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  // Without a zone the column's own promise (UTC) applies; Date.parse would otherwise read it as local time.
+  return new Date(Date.parse(match[5] ? value : `${value}Z`)).toISOString().slice(0, 10);
+}
 
 /** Field checks on one CSV row, read by column name; blanks count as missing. */
 export class CsvFields extends RecordChecks {
@@ -139,13 +168,8 @@ export class CsvFields extends RecordChecks {
   timestamp(field: string): IsoDate | undefined {
     const value = this.value(field);
     if (!value) return this.add(field, 'missing');
-    const match = TIMESTAMP.exec(value);
-    const [hours, minutes, seconds] = [match?.[2], match?.[3], match?.[4] ?? '0'].map(Number) as [number, number, number];
-    if (!match || !IsoDate.safeParse(match[1]).success || hours > 23 || minutes > 59 || seconds > 59) {
-      return this.add(field, `${shown(value)} is not a real ISO timestamp such as 2025-09-10T14:32:00Z`);
-    }
-    // Without a zone the column's own promise (UTC) applies; Date.parse would otherwise read it as local time.
-    const utcDate = new Date(Date.parse(match[5] ? value : `${value}Z`)).toISOString().slice(0, 10);
+    const utcDate = utcDateOf(value);
+    if (utcDate === undefined) return this.add(field, `${shown(value)} is not a real ISO timestamp such as 2025-09-10T14:32:00Z`);
     return this.pastDate(field, utcDate);
   }
 
@@ -224,16 +248,19 @@ const CSV_ERRORS: Partial<Record<string, string>> = {
 
 /**
  * Every record of a CSV file built by spec.read, and every row that fails (broken quoting, a field count
- * different from the header's, a duplicate, a failed check) quarantined. Columns are found by name, in any
- * order. A header without a needed column quarantines the whole file as row 1. The header's other columns
- * are never read; their names are returned for an ingest report (none when the header is refused, since a
- * file without a header would then name its first row's values).
+ * different from the header's, a value over its size limit, a duplicate, a failed check) quarantined. Columns
+ * are found by name, in any order. A header without a needed column quarantines the whole file as row 1, a file
+ * over the size limit as row 0. The header's other columns are never read; their names are returned for an
+ * ingest report (none when the header is refused, since a file without a header would then name its first
+ * row's values).
  */
 export function parseCsvRecords<T>(
   text: string,
   context: ParseContext,
   spec: CsvSpec<T>,
 ): { records: T[]; quarantine: QuarantineRecord[]; ignoredColumns: string[] } {
+  const tooLarge = oversizedFile(text, 'csv', spec.source, context);
+  if (tooLarge) return { records: [], quarantine: [tooLarge], ignoredColumns: [] };
   const quarantine: QuarantineRecord[] = [];
   const reject = (row: number, recordId: string | null, problems: readonly Problem[]) =>
     quarantine.push(quarantineRecord(spec.source, context, row, recordId, problems));
@@ -267,21 +294,25 @@ export function parseCsvRecords<T>(
   const records: T[] = [];
   const firstRows = new Map<string, number>();
   const columnOrder = (problem: Problem) => (problem.field === null ? -1 : names.indexOf(problem.field));
+  // Checks run in whatever order the parser needs; a reason lists problems in the file's column order.
+  const inFileOrder = (problems: readonly Problem[]) => problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)).map(spelt);
   for (const { record, info } of body) {
     // info.lines is the line a record ends on; a quoted field may span lines.
     const row = info.lines - record.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
-    const values = Object.fromEntries(read.map((column) => [column, record[names.indexOf(column)]?.trim() ?? '']));
-    const recordId = spec.recordId(values);
     if (record.length !== names.length) {
-      reject(row, recordId, [{ field: null, detail: `the record has ${record.length} fields where the header has ${names.length}` }]);
+      // No record id: in a shifted row the id column may hold a name.
+      reject(row, null, [{ field: null, detail: `the record has ${record.length} fields where the header has ${names.length}` }]);
       continue;
     }
+    const values = Object.fromEntries(read.map((column) => [column, record[names.indexOf(column)]?.trim() ?? '']));
+    const recordId = spec.recordId(values);
     const fields = new CsvFields(values, context.receivedOn);
     if (recordId !== null) fields.unique(spec.idField, recordId, firstRows, row);
-    const built = spec.read(fields);
+    // A value over its size limit is not read further: its size is its problem.
+    const oversized = oversizedFields(Object.entries(values));
+    const built = oversized.length > 0 ? undefined : spec.read(fields);
     if (built === undefined || fields.problems.length > 0) {
-      // Checks run in whatever order the parser needs; the reason lists problems in the file's column order.
-      reject(row, recordId, fields.problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)).map(spelt));
+      reject(row, recordId, inFileOrder([...fields.problems, ...oversized]));
     } else {
       records.push(built);
     }

@@ -3,7 +3,7 @@
 import type { z } from 'zod/mini';
 import type { QuarantineRecord } from '../domain/model.js';
 import type { ParseContext } from './batch.js';
-import { issueDetail, quarantineRecord, RecordChecks } from './csv-rows.js';
+import { issueDetail, oversizedFields, oversizedFile, quarantineRecord, RecordChecks } from './csv-rows.js';
 
 export interface JsonDocument {
   /** 1-based: the line of a one-a-line file, the position in an array, 1 for a file that is one document. */
@@ -58,16 +58,30 @@ export function stringAt(root: unknown, path: readonly PropertyKey[]): string | 
   return typeof value === 'string' && value ? value : null;
 }
 
+/** Every string in a value with its path, as zod names paths (`cases.0.type`). */
+function* stringsIn(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) yield* stringsIn(child, path ? `${path}.${key}` : key);
+  }
+}
+
 /**
  * The document checked against a schema: its typed value, or undefined with every field it got wrong recorded,
- * each named by its path. A document that is not an object is refused without quoting it.
+ * each named by its path. A document that is not an object is refused without quoting it. Only the fields the
+ * schema keeps are held to the size limits (the names among them, by path, to a name's): the others are dropped
+ * unread, so their size cannot reach a stored item.
  */
-export function readDocument<T>(schema: z.ZodMiniType<T>, json: unknown, checks: RecordChecks): T | undefined {
+export function readDocument<T>(schema: z.ZodMiniType<T>, json: unknown, checks: RecordChecks, names: ReadonlySet<string> = new Set()): T | undefined {
   if (!isObject(json)) return checks.add(null, 'the document is not a JSON object');
   const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) checks.add(issue.path.map(String).join('.') || null, issueDetail(issue, valueAt(json, issue.path)));
-  return undefined;
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) checks.add(issue.path.map(String).join('.') || null, issueDetail(issue, valueAt(json, issue.path)));
+    return undefined;
+  }
+  const oversized = oversizedFields(stringsIn(parsed.data, ''), names);
+  for (const { field, detail } of oversized) checks.add(field, detail);
+  return oversized.length > 0 ? undefined : parsed.data;
 }
 
 export interface JsonSpec<T> {
@@ -78,8 +92,13 @@ export interface JsonSpec<T> {
   read(json: unknown, row: number, checks: RecordChecks): T[] | undefined;
 }
 
-/** Every document of a JSON file read by spec.read: its records kept, or the document quarantined whole. */
+/**
+ * Every document of a JSON file read by spec.read: its records kept, or the document quarantined whole. A file
+ * over the size limit is refused whole as row 0.
+ */
 export function parseJsonRecords<T>(text: string, context: ParseContext, spec: JsonSpec<T>): { records: T[]; quarantine: QuarantineRecord[] } {
+  const tooLarge = oversizedFile(text, 'json', spec.source, context);
+  if (tooLarge) return { records: [], quarantine: [tooLarge] };
   const { documents, unreadable } = jsonDocuments(text);
   const quarantine = unreadable.map((row) => quarantineRecord(spec.source, context, row, null, [{ field: null, detail: 'not valid JSON' }]));
   const records: T[] = [];

@@ -61,7 +61,7 @@ describe('parseCqcRegister on the broken fixture', () => {
 
     // Assess
     expect(batch.quarantine.map(({ row, recordId, field }) => ({ row, recordId, field }))).toEqual([
-      { row: 11, recordId: '1-19896300393', field: null },
+      { row: 11, recordId: null, field: null },
       { row: 12, recordId: '1-1070281691', field: 'Location HSCA start date' },
       { row: 13, recordId: '1-4607245586', field: 'Location Local Authority' },
       { row: 14, recordId: '1-9790438501', field: 'Care homes beds' },
@@ -91,7 +91,7 @@ describe('parseCqcRegister on the broken fixture', () => {
     expect(reasons.get(14)).toBe('Care homes beds: "-3" is not a non-negative whole number');
     expect(reasons.get(15)).toBe('Care homes beds: "twelve" is not a non-negative whole number');
     expect(reasons.get(16)).toContain('Location HSCA start date: "11/15/2025 12:00:00 AM" is in the future');
-    expect(reasons.get(17)).toBe('Location ID: "1-11958380640" repeats the location on row 3');
+    expect(reasons.get(17)).toBe('Location ID: duplicate of row 3 ("1-11958380640")');
     expect(reasons.get(18)).toBe('Location safe rating: "Excellent" is not a CQC rating');
     expect(reasons.get(19)).toBe(
       'Care homes beds: "4.5" is not a non-negative whole number; ' +

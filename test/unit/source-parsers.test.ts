@@ -105,16 +105,17 @@ describe('parseCapacityTracker', () => {
     // Assess
     expect(batch.signals.map((s) => s.subject.id)).toEqual([HOME]);
     expect(batch.quarantine.map(({ row, recordId, field }) => ({ row, recordId, field }))).toEqual([
-      { row: 2, recordId: '1-100000001', field: 'usedbeds' },
-      { row: 3, recordId: '1-100000002', field: 'maxcapacity' },
-      { row: 4, recordId: '1-100000003', field: 'isacceptingadmissions' },
-      { row: 5, recordId: '1-100000004', field: 'staffabsentpct' },
+      { row: 2, recordId: '1-100000001#2025-09', field: 'usedbeds' },
+      { row: 3, recordId: '1-100000002#2025-09', field: 'maxcapacity' },
+      { row: 4, recordId: '1-100000003#2025-09', field: 'isacceptingadmissions' },
+      { row: 5, recordId: '1-100000004#2025-09', field: 'staffabsentpct' },
+      // No month in its id: its timestamp is not a real one.
       { row: 6, recordId: '1-100000005', field: 'lastupdatedutc' },
-      { row: 7, recordId: '1-100000006', field: 'lastupdatedutc' },
-      { row: 8, recordId: 'ABC', field: 'cqcid' },
-      { row: 9, recordId: '1-100000008', field: 'declaredvacancies' },
-      { row: 10, recordId: '1-100000009', field: 'careworkersemployed' },
-      { row: 11, recordId: '1-100000010', field: 'usedbeds' },
+      { row: 7, recordId: '1-100000006#2025-09', field: 'lastupdatedutc' },
+      { row: 8, recordId: 'ABC#2025-09', field: 'cqcid' },
+      { row: 9, recordId: '1-100000008#2025-09', field: 'declaredvacancies' },
+      { row: 10, recordId: '1-100000009#2025-09', field: 'careworkersemployed' },
+      { row: 11, recordId: '1-100000010#2025-09', field: 'usedbeds' },
     ]);
     const reasons = batch.quarantine.map((q) => q.reason);
     expect(reasons[0]).toBe('usedbeds: 41 is more than maxcapacity 40');
@@ -163,7 +164,7 @@ describe('parseCapacityTracker', () => {
       [OTHER_HOME, 35],
     ]);
     expect(batch.quarantine).toEqual([
-      expect.objectContaining({ row: 4, recordId: HOME, field: 'cqcid', reason: `cqcid: "${HOME}" already appears in row 2` }),
+      expect.objectContaining({ row: 4, recordId: `${HOME}#2025-09`, field: 'cqcid', reason: `cqcid: duplicate of row 2 ("${HOME}#2025-09")` }),
     ]);
   });
 
@@ -180,7 +181,7 @@ describe('parseCapacityTracker', () => {
     // Assess
     expect(batch.signals).toHaveLength(1);
     expect(batch.quarantine).toEqual([
-      expect.objectContaining({ row: 3, recordId: OTHER_HOME, field: null, reason: 'the record has 4 fields where the header has 20' }),
+      expect.objectContaining({ row: 3, recordId: null, field: null, reason: 'the record has 4 fields where the header has 20' }),
       expect.objectContaining({ row: 4, recordId: null, field: null, reason: 'a quoted field is never closed' }),
     ]);
     expect(headlessBatch.signals).toEqual([]);
@@ -280,7 +281,7 @@ describe('parseSafeguardingReturn', () => {
     // Assess
     expect(batch.signals.map((s) => s.naturalId)).toEqual([`${HALTON}#SG-1`, `${WARRINGTON}#SG-1`]);
     expect(batch.quarantine).toEqual([
-      expect.objectContaining({ row: 6, field: 'concern_id', reason: `concern_id: "${HALTON}#SG-1" already appears in row 2` }),
+      expect.objectContaining({ row: 6, field: 'concern_id', reason: `concern_id: duplicate of row 2 ("${HALTON}#SG-1")` }),
     ]);
   });
 
@@ -432,7 +433,7 @@ describe('parseCompaniesHouse', () => {
     // Assess
     expect(batch.signals.map((s) => s.subject.id)).toEqual([PROVIDER]);
     expect(batch.quarantine).toEqual([
-      expect.objectContaining({ row: 2, recordId: '01234567', field: 'profile.company_number', reason: 'profile.company_number: "01234567" already appears in row 1' }),
+      expect.objectContaining({ row: 2, recordId: '01234567', field: 'profile.company_number', reason: 'profile.company_number: duplicate of row 1 ("01234567")' }),
     ]);
   });
 
@@ -514,7 +515,7 @@ describe('parseCommissionerActions', () => {
       { row: 3, field: 'action', reason: expect.stringMatching(/^action: "closed-down" is not one of contract-suspended, /) },
       { row: 4, field: 'effective_date', reason: 'effective_date: "2025-09-16" is in the future (received 2025-09-15)' },
       { row: 5, field: 'council_gss', reason: 'council_gss: "Halton" is not a GSS council code such as E10000008' },
-      { row: 7, field: 'action_id', reason: `action_id: "${HALTON}#CA-5" already appears in row 6` },
+      { row: 7, field: 'action_id', reason: `action_id: duplicate of row 6 ("${HALTON}#CA-5")` },
     ]);
     expect(JSON.stringify(batch)).not.toContain(PERSONAL_DATA_MARKER);
   });
@@ -549,9 +550,9 @@ describe('parsePlacements', () => {
         row: 5,
         recordId: `${HALTON}#${OTHER_HOME}`,
         field: 'location_id',
-        reason: `location_id: "${HALTON}#${OTHER_HOME}" already appears in row 4; residents_placed: "two" is not a whole number of 0 or more`,
+        reason: `location_id: duplicate of row 4 ("${HALTON}#${OTHER_HOME}"); residents_placed: "two" is not a whole number of 0 or more`,
       },
-      { source: 'placements', row: 6, recordId: `${HALTON}#${HOME}`, field: 'location_id', reason: `location_id: "${HALTON}#${HOME}" already appears in row 2` },
+      { source: 'placements', row: 6, recordId: `${HALTON}#${HOME}`, field: 'location_id', reason: `location_id: duplicate of row 2 ("${HALTON}#${HOME}")` },
     ]);
   });
 });

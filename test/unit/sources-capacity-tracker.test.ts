@@ -90,9 +90,9 @@ describe('parseCapacityTracker with the documented field names', () => {
 
     // Assess
     expect(batch.quarantine.map(({ row, recordId, field, reason }) => ({ row, recordId, field, reason }))).toEqual([
-      { row: 2, recordId: '1-100000001', field: 'declaredvacancies', reason: 'declaredvacancies: missing' },
-      { row: 3, recordId: '1-100000002', field: 'careworkersabsentgeneral', reason: 'careworkersabsentgeneral: 25 is more than careworkersemployed 20' },
-      { row: 4, recordId: '1-100000003', field: 'hoursagency', reason: 'hoursagency: "lots" is not a number of 0 or more' },
+      { row: 2, recordId: '1-100000001#2025-10', field: 'declaredvacancies', reason: 'declaredvacancies: missing' },
+      { row: 3, recordId: '1-100000002#2025-10', field: 'careworkersabsentgeneral', reason: 'careworkersabsentgeneral: 25 is more than careworkersemployed 20' },
+      { row: 4, recordId: '1-100000003#2025-10', field: 'hoursagency', reason: 'hoursagency: "lots" is not a number of 0 or more' },
     ]);
     expect(batch.signals.map((s) => [s.subject.id, s.facts.kind === 'capacity-return' && s.facts.staffAbsencePct])).toEqual([['1-100000004', null]]);
   });

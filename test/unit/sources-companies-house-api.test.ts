@@ -136,7 +136,7 @@ describe('parseCompaniesHouseApi', () => {
       { row: 1, recordId: '05180888', field: 'company_status', reason: 'company_status: missing' },
       { row: 2, recordId: '05180888', field: 'company_status', reason: expect.stringMatching(/^company_status: "zombie" is not one of active, /) },
       { row: 3, recordId: '09999999', field: 'company_number', reason: 'company_number: "09999999" is the company of no provider in the register' },
-      { row: 5, recordId: '5180888', field: 'company_number', reason: 'company_number: "05180888#2025-10-15" already appears in row 4' },
+      { row: 5, recordId: '5180888', field: 'company_number', reason: 'company_number: duplicate of row 4 ("05180888#2025-10-15")' },
       { row: 6, recordId: '12-34', field: 'company_number', reason: 'company_number: "12-34" is not a company number of 8 letters or digits' },
     ]);
   });

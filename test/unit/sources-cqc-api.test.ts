@@ -198,7 +198,7 @@ describe('parseCqcApiLocations', () => {
     expect(batch.locations.map((l) => l.locationId)).toEqual(['1-100000002']);
     expect(batch.quarantine.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
       { row: 1, field: 'localAuthority', reason: 'localAuthority: "Narnia" is not an English council with adult social services responsibility' },
-      { row: 3, field: 'locationId', reason: 'locationId: "1-100000002" already appears in row 2' },
+      { row: 3, field: 'locationId', reason: 'locationId: duplicate of row 2 ("1-100000002")' },
     ]);
   });
 
