@@ -76,7 +76,11 @@ interface Context {
 function qualityFamily(signals: Signal[], ctx: Context): FamilyDraft {
   const { quality, commissioner } = ctx.model;
   const d = draft('quality');
-  const rated = ofKind(signals, 'rating').filter((s) => s.facts.overall !== null);
+  const anyRated = ofKind(signals, 'rating').filter((s) => s.facts.overall !== null);
+  // A register extract repeats the current rating under its snapshot date. Once a source gives ratings with
+  // their publication dates (the CQC API), those alone say when the rating was published and what it replaced.
+  const dated = anyRated.filter((s) => s.facts.publishedOn !== null);
+  const rated = dated.length > 0 ? dated : anyRated;
   const current = latest(rated);
   if (current) {
     const overall = current.facts.overall!;

@@ -197,6 +197,24 @@ describe('scoreLocation: rating age', () => {
   });
 });
 
+describe('scoreLocation: ratings from the register and the CQC API together', () => {
+  it('dates the rating by its publication in the API, not by the register snapshot that repeats it', () => {
+    // Prepare: Good in 2019, Requires improvement published April 2023; the September register repeats it undated
+    const signals = [
+      rating('Good', { describedOn: '2019-06-01', publishedOn: '2019-06-01' }),
+      rating('Requires improvement', { describedOn: '2023-04-01', publishedOn: '2023-04-01' }),
+      { ...rating('Requires improvement', { describedOn: '2025-09-01' }), source: 'cqc-register' as const },
+    ];
+
+    // Act
+    const result = score({ signals });
+
+    // Assess: the downgrade and the 30 months both count
+    expect(indicators(result, 'quality')).toEqual(['Overall rating Requires improvement', 'Downgraded from Good', 'Requires improvement for over 30 months']);
+    expect(result.flags).toContain('Rating is 30 months old (published 2023-04-01)');
+  });
+});
+
 describe('scoreLocation: occupancy family', () => {
   it.each([
     [90, 0],
