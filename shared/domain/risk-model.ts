@@ -62,6 +62,12 @@ export const RiskModelConfig = z.object({
     managerAbsentMonths: z.array(z.object({ moreThan: z.int().check(z.nonnegative()), points })),
     highAgencyHoursPct: pct,
     highAgencyPoints: points,
+    /**
+     * The Capacity Tracker gives agency hours but no total, so a rise is judged against the home's own past:
+     * the latest return at least `times` the median of up to `baselineReturns` earlier ones. Absent in versions
+     * before it existed, which then score agency use by share of hours alone.
+     */
+    agencyRise: z.optional(z.object({ times: z.number().check(z.gt(1)), baselineReturns: z.int().check(z.gte(3)), minHours: z.number().check(z.gte(0)) })),
     highAbsencePct: pct,
     highAbsencePoints: points,
   }),

@@ -316,7 +316,25 @@ function workforceFamily(signals: Signal[], ctx: Context): FamilyDraft {
       addFactor(d, `High staff absence (${staffAbsencePct}%)`, config.highAbsencePoints, [evidence(staffed, `${staffAbsencePct}%`)]);
     }
   }
+  agencyRise(signals, d, config);
   return d;
+}
+
+/** Agency hours against the home's own past, where returns give hours but no share (see the model's `agencyRise`). */
+function agencyRise(signals: Signal[], d: FamilyDraft, config: RiskModelConfig['workforce']): void {
+  const rule = config.agencyRise;
+  const withHours = ofKind(signals, 'capacity-return').filter((s) => s.facts.agencyHours !== undefined && s.facts.agencyHoursPct === null);
+  const current = latest(withHours);
+  const earlier = withHours.slice(0, -1).slice(-(rule?.baselineReturns ?? 0)).map((s) => s.facts.agencyHours!);
+  if (!rule || !current || earlier.length < 3) return;
+  d.hasData = true;
+  d.lastDataOn = d.lastDataOn && d.lastDataOn > current.describedOn ? d.lastDataOn : current.describedOn;
+  const sorted = [...earlier].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const hours = current.facts.agencyHours!;
+  if (hours >= rule.minHours && hours >= rule.times * Math.max(median, 1)) {
+    addFactor(d, `Agency hours ${hours} against a usual ${median} a month`, config.highAgencyPoints, [evidence(current, `${hours} hours`)]);
+  }
 }
 
 function commissionerTriggers(signals: Signal[], ctx: Context): void {

@@ -119,11 +119,12 @@ export function capacityReturn(period: string, options: SignalOptions & Partial<
     acceptingAdmissions = true,
     staffAbsencePct = null,
     agencyHoursPct = null,
+    agencyHours,
     ...rest
   } = options;
   return signal(
     'capacity-tracker',
-    { kind: 'capacity-return', period, maxCapacity, usedBeds, declaredVacancies, acceptingAdmissions, staffAbsencePct, agencyHoursPct },
+    { kind: 'capacity-return', period, maxCapacity, usedBeds, declaredVacancies, acceptingAdmissions, staffAbsencePct, agencyHoursPct, ...(agencyHours === undefined ? {} : { agencyHours }) },
     { describedOn: `${period}-28`, ...rest },
     locationSubject(),
   );

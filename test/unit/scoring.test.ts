@@ -357,6 +357,24 @@ describe('scoreLocation: financial family', () => {
 });
 
 describe('scoreLocation: workforce family', () => {
+  const months = ['2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09'];
+  const withAgencyHours = (hours: number[]) => hours.map((h, i) => capacityReturn(months[i]!, { agencyHours: h }));
+
+  it.each([
+    ['doubles against its own usual month', [120, 140, 110, 130, 125, 135, 300], true],
+    ['stays within its own usual range', [120, 140, 110, 130, 125, 135, 200], false],
+    ['doubles but from very few hours', [10, 20, 15, 10, 20, 15, 60], false],
+  ])('flags agency hours in returns without a total when the home %s (risk-model-2)', (_, hours, flagged) => {
+    // Prepare
+    const signals = withAgencyHours(hours);
+
+    // Act
+    const result = score({ signals, model: riskModel('risk-model-2') });
+
+    // Assess
+    expect(indicators(result, 'workforce').some((i) => i.startsWith('Agency hours'))).toBe(flagged);
+  });
+
   it.each([
     ['2025-07-15', 0], // exactly 3 months
     ['2025-06-15', 50], // 4 months
