@@ -131,7 +131,7 @@ export class PipelineFunction extends Construct {
     acknowledge(
       this.function,
       'AwsSolutions-L1',
-      'Pinned to Node.js 22 on purpose: the bundles target node22 and the project (engines, CI) is tested on Node 22 LTS; moving to 24 is a deliberate upgrade, not a drift.',
+      'Pinned to Node.js 22 on purpose: the bundles target node22, and every dependency accepts Node 20 and 22 (engines >=20.19; local runs and CI use Node 20.20), so nothing needs 24; moving to 24 is a deliberate upgrade, not a drift.',
     );
   }
 
