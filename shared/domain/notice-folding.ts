@@ -99,7 +99,13 @@ export function noticeOf(messages: readonly EscalationMessage[], format: NoticeF
   const alsoCovers = rest.map(covered);
   const tier = messages.map((m) => m.tier).reduce((a, b) => (tierRank(b) > tierRank(a) ? b : a));
   if (alsoCovers.length === 0) return { ...main, tier, format, alsoCovers };
-  const heading = format === 'digest' ? `Also today for ${main.recipient.name}:` : `Also about ${main.subject.name} and the services under it today:`;
+  // A family split over several notices can lead a later part with one service rather than the organisation.
+  const heading =
+    format === 'digest'
+      ? `Also today for ${main.recipient.name}:`
+      : main.subject.type === 'location'
+        ? 'Also today, about other services of the same organisation:'
+        : `Also about ${main.subject.name} and the services under it today:`;
   return {
     ...main,
     tier,

@@ -186,4 +186,19 @@ describe('planNotices', () => {
     );
     expect(expected.length).toBeGreaterThan(2);
   });
+
+  it('heads the list under a service with the organisation, not the service, when only services changed', () => {
+    // Prepare: two homes of one provider turn Red the same day; neither the provider nor the group does
+    const market = groupMarket(2);
+    const first = waitingFor(red.home({}, 1), market);
+    const second = waitingFor(red.home({}, 2), market);
+
+    // Act
+    const [notice] = planNotices([first, second], noDigest);
+
+    // Assess
+    expect(notice!.notice.alsoCovers).toHaveLength(1);
+    expect(notice!.notice.body).toContain('\n\nAlso today, about other services of the same organisation:\n- ');
+    expect(notice!.notice.body).not.toContain('and the services under it');
+  });
 });
