@@ -41,6 +41,19 @@ export async function drainOutbox(ports: DrainPorts, disclosedOn: IsoDate, proto
   const report: DrainReport = { published: 0, messagesPublished: 0, byTier: { local: 0, regional: 0, national: 0 }, failed: [], deadLettered: [] };
   // One notice whose storage fails (throttling the SDK gave up on) stays pending for the next run; the rest go.
   const failed = (notice: PlannedNotice) => report.failed.push(notice.key);
+  /** A failed run counts against each message of the notice; the last allowed one sends it to the dead-letter queue. */
+  const countFailure = async (notice: PlannedNotice, reason: string) => {
+    const keys = notice.messages.map((m) => m.idempotencyKey);
+    try {
+      const attempts = await ports.outbox.recordFailedAttempt(keys);
+      if (attempts < MAX_PUBLISH_RUNS) return void failed(notice);
+      await ports.deadLetters.send({ noticeKey: notice.key, messageKeys: keys, attempts, reason });
+      await ports.outbox.markDeadLettered(keys, disclosedOn);
+      report.deadLettered.push(notice.key);
+    } catch {
+      failed(notice);
+    }
+  };
   const claimedEarlier = new Set(pending.flatMap((p) => (p.dispatch ? [p.dispatch.key] : [])));
   const claims = await pMap(
     planned,
@@ -49,8 +62,9 @@ export async function drainOutbox(ports: DrainPorts, disclosedOn: IsoDate, proto
       if (claimedEarlier.has(notice.key)) return true;
       try {
         return (await ports.outbox.claim(notice, disclosedOn)) === 'claimed';
-      } catch {
-        failed(notice);
+      } catch (error) {
+        // Counted like a failed publish, so a notice that can never be claimed reaches the dead-letter queue too.
+        await countFailure(notice, `not claimed: ${error instanceof Error ? error.name : 'error'}`);
         return false;
       }
     },
@@ -69,14 +83,7 @@ export async function drainOutbox(ports: DrainPorts, disclosedOn: IsoDate, proto
         report.byTier[notice.notice.tier] += 1;
         return;
       }
-      const attempts = await ports.outbox.recordFailedAttempt(keys);
-      if (attempts < MAX_PUBLISH_RUNS) {
-        failed(notice);
-        return;
-      }
-      await ports.deadLetters.send({ noticeKey: notice.key, messageKeys: keys, attempts, reason: outcome && !outcome.published ? outcome.reason : 'no outcome from SNS' });
-      await ports.outbox.markDeadLettered(keys, disclosedOn);
-      report.deadLettered.push(notice.key);
+      await countFailure(notice, outcome && !outcome.published ? outcome.reason : 'no outcome from SNS');
     } catch {
       failed(notice);
     }

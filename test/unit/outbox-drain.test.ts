@@ -111,8 +111,27 @@ describe('drainOutbox', () => {
     // Assess
     expect(report).toMatchObject({ published: 1, failed: [adassNotice] });
     expect(ports.notifier.keys).toEqual([leedsNotice]);
-    expect(await ports.outbox.pendingOutbox()).toEqual([{ ...entries[1], dispatch: null, attempts: 0 }]);
+    expect(await ports.outbox.pendingOutbox()).toEqual([{ ...entries[1], dispatch: null, attempts: 1 }]);
     expect(ports.outbox.disclosures.map((d) => d.idempotencyKey)).not.toContain(keys[1]);
+  });
+
+  it(`dead-letters a notice that could not be claimed in ${MAX_PUBLISH_RUNS} runs, never having disclosed or sent it`, async () => {
+    // Prepare
+    const { entries, adassNotice, keys } = groupDay();
+    const ports = portsFor(entries);
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException' });
+    ports.outbox.claimError = (notice: PlannedNotice) => (notice.key === adassNotice ? throttled : null);
+
+    // Act
+    const reports = [];
+    for (let run = 0; run < MAX_PUBLISH_RUNS; run++) reports.push(await drain(ports));
+
+    // Assess
+    expect(reports.map((r) => r.deadLettered)).toEqual([[], [], [adassNotice]]);
+    expect(ports.deadLetters.sent.map((d) => [d.noticeKey, d.reason])).toEqual([[adassNotice, 'not claimed: ThrottlingException']]);
+    expect(ports.notifier.keys).not.toContain(adassNotice);
+    expect(ports.outbox.disclosures.map((d) => d.idempotencyKey)).not.toContain(keys[1]);
+    expect(await pendingKeys(ports.outbox)).toEqual([]);
   });
 
   it('re-sends a notice claimed by an earlier run under its claimed key, without claiming or disclosing it again', async () => {
