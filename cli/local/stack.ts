@@ -1,19 +1,19 @@
 // The local stack both runners share: engines started and provisioned as the CDK stack provisions AWS, the
 // SDK clients pointed at them, the Lambda handlers loaded, and the steps every run repeats (landing files
 // for ingest, deciding and publishing escalations).
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
 import type { DrainReport } from '../../shared/application/outbox.js';
 import type { EscalateReport } from '../../functions/escalate/escalate.js';
 import type { IsoDate } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL, partyIds } from '../../shared/domain/protocol.js';
-import { type EngineOptions, LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from './engines.js';
+import { startLocalAws } from './aws.js';
+import { type EngineOptions, LOCAL_RESOURCE_NAMES } from './engines.js';
 import { invoke, landedObjectsEvent } from './invoke.js';
-import { messagingEnvironment, provisionBuckets, provisionMessaging, provisionTable, type SubscriberQueue } from './provision.js';
+import type { SubscriberQueue } from './provision.js';
 
 export type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
 
@@ -56,38 +56,18 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(step: Step, options: EngineOptions = {}): Promise<LocalStack> {
-  const engines = await step('started DynamoDB Local and fauxqs', () => startLocalEngines(options));
-  pointAwsSdkAt(engines);
-  const dynamo = new DynamoDBClient({});
-  const s3 = new S3Client({ forcePathStyle: true });
-  const sns = new SNSClient({});
-  // Reach queues through the configured endpoint, not the host in each queue URL.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const clients = [dynamo, s3, sns, sqs];
-  const stop = async () => {
-    for (const client of clients) client.destroy();
-    await step('stopped the engines', () => engines.stop());
-  };
+  const aws = await step('started DynamoDB Local and fauxqs, and created the table, buckets, 3 topics and a subscriber queue per recipient', () =>
+    startLocalAws(partyIds(DEFAULT_PROTOCOL), options),
+  );
+  const stop = () => step('stopped the engines', () => aws.stop());
   try {
-    const { queues } = await step('created the table, buckets, 3 topics and a subscriber queue per recipient', async () => {
-      if (!(await hasTable(dynamo))) await provisionTable(dynamo);
-      await provisionBuckets(s3);
-      const messaging = await provisionMessaging(sns, sqs, partyIds(DEFAULT_PROTOCOL));
-      Object.assign(process.env, messagingEnvironment(messaging));
-      return messaging;
-    });
     const handlers = await loadHandlers();
+    const { dynamo, s3, sqs, queues } = aws;
     return { dynamo, s3, sqs, queues, handlers, ingest: (files, perEvent) => ingest(s3, handlers.ingest, files, perEvent), decideAndPublish: (on) => decideAndPublish(handlers, on), stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** A kept database already has the table; fauxqs (messaging and buckets) always starts empty. */
-async function hasTable(dynamo: DynamoDBClient): Promise<boolean> {
-  const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}));
-  return TableNames.includes(LOCAL_RESOURCE_NAMES.table);
 }
 
 // Handlers read their configuration when loaded, as in Lambda, so load them once the environment is set.
@@ -125,7 +105,7 @@ async function decideAndPublish(handlers: LocalStack['handlers'], on: IsoDate) {
   // The run stands on the day it simulates: decisions fold by that day and disclosures are dated by it.
   process.env[REPLAY_DATE_ENV] = on;
   const escalated = (await invoke('escalate', handlers.escalate, { asOf: on } as never)) as EscalateReport;
-  // The publisher Lambda sweeps whatever the escalate run left pending (on AWS it also runs from the stream).
+  // The publisher Lambda sweeps whatever the escalate run left pending, as its 15-minute schedule does on AWS.
   const swept = (await invoke('publish', handlers.publish, {} as never)) as DrainReport;
   return { decisions: escalated.decisions, noticesPublished: escalated.drained.published + swept.published, messagesPublished: escalated.drained.messagesPublished + swept.messagesPublished };
 }

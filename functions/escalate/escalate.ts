@@ -55,8 +55,6 @@ const RETRY_DELAY_MS = 200;
  * replay): notices fold the changes of one day.
  */
 export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol, decidedOn: IsoDate = asOf): Promise<DecideReport> {
-  // A decision recorded by a run that stopped before releasing its messages is released first.
-  await ports.outbox.releaseStaged();
   const market = await loadMarketContext(ports);
   const assessments = (await Promise.all(SubjectType.options.map((type) => ports.assessments.assessmentsAsOf(asOf, type)))).flat();
   const outcomes = await pMap(
