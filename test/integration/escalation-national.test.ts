@@ -151,7 +151,8 @@ const STEPS: Omit<Fault, 'call' | 'kind'>[] = [
 // Publishing is one call per run; the other steps are one call per subject or per notice: fail the second.
 const FAULTS: Fault[] = STEPS.flatMap((s) => (['crash', 'throttle'] as const).map((kind) => ({ ...s, kind, call: s.method === 'publish' ? 1 : 2 })));
 
-describe('national-scale escalations on DynamoDB Local and fauxqs', () => {
+// Each full-scale run writes hundreds of 50 KB messages: on a loaded 2-core machine one can take minutes, not seconds.
+describe('national-scale escalations on DynamoDB Local and fauxqs', { timeout: 600_000 }, () => {
   let aws: LocalAws;
   let ports: EscalatePorts;
 
@@ -218,7 +219,7 @@ describe('national-scale escalations on DynamoDB Local and fauxqs', () => {
       const drained = await drainOutbox(ports, AS_OF, DEFAULT_PROTOCOL);
       expect(drained).toMatchObject({ failed: [], deadLettered: [] });
       received = await readQueues();
-    });
+    }, 600_000);
 
     it('tells every host and placing council, each ADASS network and national oversight exactly once per subject', async () => {
       // Assess
