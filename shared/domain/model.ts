@@ -59,6 +59,11 @@ export const Location = z.object({
   sizeBand: z.nullable(SizeBand),
   specialisms: z.array(z.string()),
   registeredOn: IsoDate,
+  /** Where the source gives them, the address keys that tell a change of owner from a closure (see succession.ts). */
+  uprn: z.optional(z.string().check(z.regex(/^\d{1,12}$/, 'a UPRN of up to 12 digits'))),
+  postcode: z.optional(z.string()),
+  /** The day CQC cancelled this registration, where the source says. */
+  deregisteredOn: z.optional(IsoDate),
 });
 export type Location = z.infer<typeof Location>;
 
@@ -247,12 +252,60 @@ export const Signal = z.object({
   /** The date the pipeline received it: replay as of a date uses only what had been received by then. */
   receivedOn: IsoDate,
   facts: SignalFacts,
+  /**
+   * Set on a predecessor registration's signal carried to its successor (succession.ts): the predecessor's
+   * location id. Never stored: inheritance is worked out from the links each time a successor is scored.
+   */
+  inheritedFrom: z.optional(CqcId),
 });
 export type Signal = z.infer<typeof Signal>;
 export type SignalOf<K extends SignalKind> = Signal & { facts: Extract<SignalFacts, { kind: K }> };
 
 export const signalKey = (signal: Pick<Signal, 'source' | 'naturalId'>): string =>
   `${signal.source}#${signal.naturalId}`;
+
+/**
+ * How one registration followed another at the same service: CQC deregisters a location and registers a new
+ * id when a home changes owner or moves. `kind` is what happened to the service; the predecessor's
+ * deregistration is then not a closure.
+ */
+export const SUCCESSION_KINDS = ['ownership-change', 'move', 'nhs-transfer', 'other'] as const;
+export const SuccessionKind = z.enum(SUCCESSION_KINDS);
+export type SuccessionKind = z.infer<typeof SuccessionKind>;
+
+/** What a link rests on, strongest first: CQC's own statement, then the stated heuristics (succession.ts). */
+export const LINK_EVIDENCE = ['cqc-relationship', 'same-uprn', 'same-postcode-similar-name'] as const;
+export const LinkEvidence = z.enum(LINK_EVIDENCE);
+export type LinkEvidence = z.infer<typeof LinkEvidence>;
+
+export const RegistrationLink = z.object({
+  predecessorId: CqcId,
+  successorId: CqcId,
+  /** The day the service passed to the successor: the predecessor's deregistration, else the successor's registration. */
+  linkedOn: IsoDate,
+  kind: SuccessionKind,
+  /** As the source words it ("Change of ownership", "Location Move"), or the heuristic's own description. */
+  reason: z.string(),
+  evidence: LinkEvidence,
+  /** 0-1: how sure the link is (1 for CQC's statement). */
+  confidence: z.number().check(z.gte(0), z.lte(1)),
+  source: Source,
+  /** The file that stated or implied it, and the day it was received: a link is known only from then. */
+  origin: z.string(),
+  receivedOn: IsoDate,
+});
+export type RegistrationLink = z.infer<typeof RegistrationLink>;
+
+/** A link as an assessment reports it: the other registration, and why they are one service. */
+export const SuccessionNote = z.object({
+  locationId: CqcId,
+  linkedOn: IsoDate,
+  kind: SuccessionKind,
+  reason: z.string(),
+  evidence: LinkEvidence,
+  confidence: z.number(),
+});
+export type SuccessionNote = z.infer<typeof SuccessionNote>;
 
 export const BANDS = ['Green', 'Amber', 'Red'] as const;
 export const Band = z.enum(BANDS);
@@ -272,6 +325,8 @@ export const Evidence = z.object({
   source: Source,
   date: IsoDate,
   value: z.string(),
+  /** The predecessor registration the evidence was inherited from, across a change of owner or a move. */
+  inheritedFrom: z.optional(CqcId),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -319,6 +374,13 @@ export const RiskAssessment = z.object({
   bedsByCouncil: z.record(z.string(), z.int().check(z.nonnegative())),
   /** Set on providers and groups with locations in more than one council: a failure is a regional event. */
   sharedAcrossCouncils: z.boolean(),
+  /**
+   * Set on a location whose registration passed to a successor: no longer a live service, so it raises no
+   * escalation, counts in no roll-up or heat map total, and stands down any episode it had.
+   */
+  succeededBy: z.optional(SuccessionNote),
+  /** Set on a location carrying a predecessor's history (its ratings, capacity returns and concerns). */
+  inheritedFrom: z.optional(z.array(SuccessionNote)),
 });
 export type RiskAssessment = z.infer<typeof RiskAssessment>;
 

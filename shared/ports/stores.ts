@@ -5,6 +5,7 @@ import type {
   Location,
   Provider,
   QuarantineRecord,
+  RegistrationLink,
   RiskAssessment,
   Signal,
   Subject,
@@ -27,8 +28,15 @@ export interface SignalStore {
 }
 
 export interface ReferenceStore {
-  /** Upserts the latest known profile of each location, provider and group. */
-  putReference(entities: { locations: readonly Location[]; providers: readonly Provider[]; groups: readonly Group[] }): Promise<void>;
+  /**
+   * Upserts the latest known profile of each location, provider and group. Links between registrations are
+   * stored once each (per predecessor, successor and evidence): the first file to state one dates it.
+   */
+  putReference(entities: { locations: readonly Location[]; providers: readonly Provider[]; groups: readonly Group[]; links?: readonly RegistrationLink[] }): Promise<void>;
+  /** Every stored link between registrations. */
+  listLinks(): Promise<RegistrationLink[]>;
+  /** The links naming this location, as predecessor or as successor. */
+  linksOf(locationId: string): Promise<RegistrationLink[]>;
   listLocations(): Promise<Location[]>;
   listProviders(): Promise<Provider[]>;
   listGroups(): Promise<Group[]>;

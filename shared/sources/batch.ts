@@ -1,12 +1,14 @@
 // What every source parser returns: the good records, ready to store, and every bad one quarantined
 // with its row, field and reason. Nothing is dropped silently.
-import type { Group, IsoDate, Location, Provider, QuarantineRecord, Signal } from '../domain/model.js';
+import type { Group, IsoDate, Location, Provider, QuarantineRecord, RegistrationLink, Signal } from '../domain/model.js';
 
 export interface ParsedBatch {
   signals: Signal[];
   locations: Location[];
   providers: Provider[];
   groups: Group[];
+  /** Links between registrations the file states (the CQC API's `relationships`). */
+  links?: RegistrationLink[];
   quarantine: QuarantineRecord[];
   /** A CSV header's columns the parser never read, personal data included: named in the ingest report only. */
   ignoredColumns?: string[];

@@ -55,6 +55,8 @@ class InMemoryReference implements ReferenceStore {
   getGroup = async (id: string) => GROUPS.find((g) => g.groupId === id);
   locationsOfProvider = async (id: string) => LOCATIONS.filter((l) => l.providerId === id);
   providersOfGroup = async (id: string) => PROVIDERS.filter((p) => p.groupId === id);
+  listLinks = async () => [];
+  linksOf = async () => [];
 }
 
 function assessmentStore(assessments: readonly RiskAssessment[]): AssessmentStore {

@@ -6,6 +6,7 @@ import {
   Location,
   Provider,
   QuarantineRecord,
+  RegistrationLink,
   RiskAssessment,
   Signal,
   type Subject,
@@ -74,6 +75,7 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
     locations: readonly Location[];
     providers: readonly Provider[];
     groups: readonly Group[];
+    links?: readonly RegistrationLink[];
   }): Promise<void> {
     const profile = (type: SubjectType, id: string, parent: string | null) => ({
       PK: keys.subject(type, id),
@@ -93,6 +95,38 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
       })),
       ...entities.groups.map((g) => ({ ...profile('group', g.groupId, null), ...g })),
     ]);
+    await this.putLinks(entities.links ?? []);
+  }
+
+  /**
+   * Each link under both registrations, so either finds it with one query; only the predecessor's copy is in
+   * the collection, so a listing has each link once. Put once: the first file to state a link dates it.
+   */
+  private async putLinks(links: readonly RegistrationLink[]): Promise<void> {
+    await putOnce(
+      this.doc,
+      this.tableName,
+      links.flatMap((link) => {
+        const id = keys.link(link.predecessorId, link.successorId, link.evidence);
+        return [
+          { PK: keys.subject('location', link.predecessorId), SK: id, GSI1PK: keys.collection('link'), GSI1SK: id, ...link },
+          { PK: keys.subject('location', link.successorId), SK: id, ...link },
+        ];
+      }),
+    );
+  }
+
+  listLinks(): Promise<RegistrationLink[]> {
+    return this.listCollection('link', RegistrationLink);
+  }
+
+  async linksOf(locationId: string): Promise<RegistrationLink[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.subject('location', locationId), ':sk': 'LINK#' },
+    });
+    return items.map((item) => fromItem(RegistrationLink, item));
   }
 
   listLocations(): Promise<Location[]> {
@@ -246,7 +280,7 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
     return item ? fromItem(MarketBaseline, item) : undefined;
   }
 
-  private async listCollection<T>(type: SubjectType | 'placement', schema: Schema<T>): Promise<T[]> {
+  private async listCollection<T>(type: SubjectType | 'placement' | 'link', schema: Schema<T>): Promise<T[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       IndexName: GSI1.name,

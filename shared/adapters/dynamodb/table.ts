@@ -39,6 +39,8 @@ export const keys = {
   assessment: (asOf: string, modelVersion: string) => `ASSESSMENT#${asOf}#${modelVersion}`,
   assessmentsAsOf: (asOf: string, type: string) => `ASSESSMENTS#${asOf}#${type}`,
   collection: (type: string) => `COLLECTION#${type}`,
+  /** A link between registrations, under each of its two locations. */
+  link: (predecessorId: string, successorId: string, evidence: string) => `LINK#${predecessorId}#${successorId}#${evidence}`,
   quarantine: (source: string) => `QUARANTINE#${source}`,
   /** Row 0 is a record from no file row (a signal the scorer refused): its record id tells them apart. */
   quarantineRow: (origin: string, row: number, recordId: string | null) => `${origin}#${String(row).padStart(7, '0')}#${recordId ?? ''}`,
