@@ -22,12 +22,14 @@ import {
   type Track,
   warns,
 } from '../../shared/domain/backtest-metrics.js';
+import { groupBy } from '../../shared/domain/collections.js';
 import { addDays, addMonths } from '../../shared/domain/dates.js';
-import { type Band, BANDS, type IsoDate, type RiskAssessment, SERVICE_KINDS, type Signal, signalKey } from '../../shared/domain/model.js';
+import { type Band, BANDS, type IsoDate, type RegistrationLink, type RiskAssessment, SERVICE_KINDS, type Signal, signalKey } from '../../shared/domain/model.js';
 import { riskModel, type RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { scoreMarket } from '../../shared/domain/score-market.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
 import { type FailureEvent, HISTORY_PARAMETERS, type MarketHistory, type Precursor, PRECURSORS } from './history.js';
+import { type DeregistrationCounts, deregistrationCounts, knownLinks, servicesOf, withPredecessors } from './re-registrations.js';
 
 /** The targets the model is held to (project brief). */
 export const BACKTEST_TARGETS = { redRecall: 0.8, redMedianLeadDays: 90, redPrecision: 0.5, auc: 0.85 } as const;
@@ -74,7 +76,9 @@ export interface BacktestReport {
     seed: number;
     from: IsoDate;
     to: IsoDate;
+    /** Services in the market; a change of owner or a move gives a service a second registration. */
     locations: number;
+    registrations: number;
     providers: number;
     groups: number;
     signals: number;
@@ -96,6 +100,7 @@ export interface BacktestReport {
     evaluatedWithoutPrecursor: number;
     withheldSignals: number;
     locationMonthsScored: number;
+    deregistrations: DeregistrationCounts;
   };
   auc: { value: number | null; locationMonths: number; positives: number };
   bands: Record<Threshold, BandMetrics>;
@@ -125,7 +130,10 @@ export interface FactorLift {
 }
 
 const DEFINITIONS: Record<string, string> = {
-  population: 'A location is scored on the 1st of each month from the start of the history until the day before its event; after its event it is out of the market.',
+  population:
+    'A location is scored on the 1st of each month from its registration (or the start of the history) until the day before its event or its deregistration; after either it is out of the market.',
+  reRegistration:
+    "A change of owner or a move deregisters a location and registers a new one the same day: it is not a failure. The scorer knows the link from its receipt (CQC's relationship) or once both registrations are on the register (its matching: the same UPRN, or the same postcode and a similar name), and the successor then carries the service's ratings, returns and concerns. Both registrations make one track, named by the last, so a warning before the change counts toward a failure after it.",
   withheld: "The event's own signals (the Inadequate rating, the Deregistered registration, the insolvency snapshots and their repeats) are withheld from the scorer: they all describe the event day or later.",
   knownAt: 'Each score uses only the signals received by its date (receivedOn) and a baseline computed as of that date.',
   warning: 'A failure is warned when a score dated strictly before the event and no more than 12 months before it reached the band (Red; Amber or Red for Amber+).',
@@ -219,33 +227,40 @@ interface Replay {
   withheld: number;
 }
 
-function replay(history: MarketHistory, model: RiskModelConfig, windows: EvaluationWindows, progress: (line: string) => void): Replay {
+function replay(history: MarketHistory, links: readonly RegistrationLink[], model: RiskModelConfig, windows: EvaluationWindows, progress: (line: string) => void): Replay {
   const withheldKeys = new Set(history.events.flatMap((e) => e.outcomeSignalKeys));
   const usable = history.signals.filter((s) => !withheldKeys.has(signalKey(s)));
   const byLocation = indexByReceipt(usable, 'location');
   const byProvider = indexByReceipt(usable, 'provider');
+  const serviceOf = servicesOf(history);
+  const predecessors = groupBy(links, (link) => link.successorId);
+  // Keyed by service: a failure is always its last registration's.
   const eventOf = new Map(history.events.map((e) => [e.locationId, e]));
   const evaluated = new Set(history.events.filter((e) => isEvaluatedFailure(e.on, windows)).map((e) => e.locationId));
-  const months = new Map<string, ScoredMonth[]>(history.locations.map((l) => [l.locationId, []]));
+  const services = history.locations.filter((l) => serviceOf.get(l.locationId) === l.locationId);
+  const months = new Map<string, ScoredMonth[]>(services.map((l) => [l.locationId, []]));
   const failureMonths = new Map<string, FailureMonth[]>();
   const factorMonths = new Map<string, { months: number; followed: number }>();
   const falseAlarms = Object.fromEntries(THRESHOLDS.map((t) => [t, { months: 0, causes: emptyCauses(), indicators: new Map<string, number>() }])) as Record<Threshold, FalseAlarmTally>;
 
   const dates = scoringDates(history);
   dates.forEach((asOf, i) => {
-    const population = history.locations.filter((l) => l.registeredOn <= asOf && !((eventOf.get(l.locationId)?.on ?? '9999-12-31') <= asOf));
-    const signalsByLocation = new Map(population.map((l) => [l.locationId, receivedBy(byLocation.get(l.locationId), asOf)]));
+    const population = history.locations.filter(
+      (l) => l.registeredOn <= asOf && !((l.deregisteredOn ?? '9999-12-31') <= asOf) && !((eventOf.get(l.locationId)?.on ?? '9999-12-31') <= asOf),
+    );
+    const scoredIds = withPredecessors(population.map((l) => l.locationId), predecessors);
+    const signalsByLocation = new Map(scoredIds.map((id) => [id, receivedBy(byLocation.get(id), asOf)]));
     const providerIds = new Set(population.map((l) => l.providerId));
     const signalsByProvider = new Map([...providerIds].map((id) => [id, receivedBy(byProvider.get(id), asOf)]));
     const baseline = computeBaseline({ asOf, locations: population, signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
     const { locations: assessments } = scoreMarket(
-      { locations: population, providers: history.providers, groups: history.groups, signalsByLocation, signalsByProvider },
+      { locations: population, providers: history.providers, groups: history.groups, signalsByLocation, signalsByProvider, links },
       asOf,
       model,
       baseline,
     );
     for (const a of assessments) {
-      const id = a.subject.id;
+      const id = serviceOf.get(a.subject.id)!;
       months.get(id)!.push({ on: asOf, likelihood: a.likelihood, band: a.band });
       const event = eventOf.get(id);
       const followed = event !== undefined && warns(asOf, event.on, HORIZON_MONTHS);
@@ -278,7 +293,7 @@ function replay(history: MarketHistory, model: RiskModelConfig, windows: Evaluat
     }
   });
 
-  const tracks = history.locations.map((l): Track => {
+  const tracks = services.map((l): Track => {
     const event = eventOf.get(l.locationId);
     return { id: l.locationId, months: months.get(l.locationId)!, outcome: event ? { on: event.on, kind: event.kind, hadPrecursor: event.hadPrecursor } : null };
   });
@@ -362,7 +377,8 @@ function ceilings(history: MarketHistory, tracks: readonly Track[], windows: Eva
 export function runBacktest(history: MarketHistory, options: BacktestOptions = {}): BacktestReport {
   const model = options.model ?? riskModel();
   const windows = evaluationWindows(history);
-  const run = replay(history, model, windows, options.progress ?? (() => {}));
+  const links = knownLinks(history);
+  const run = replay(history, links, model, windows, options.progress ?? (() => {}));
   const bands = Object.fromEntries(THRESHOLDS.map((t) => [t, bandMetrics(run.tracks, t, windows)])) as Record<Threshold, BandMetrics>;
   const rocAuc = likelihoodAuc(run.tracks, windows);
   const evaluatedIds = new Set(evaluatedFailures(run.tracks, windows).map((t) => t.id));
@@ -383,7 +399,8 @@ export function runBacktest(history: MarketHistory, options: BacktestOptions = {
       seed: history.seed,
       from: history.from,
       to: history.to,
-      locations: history.locations.length,
+      locations: history.locations.length - history.reRegistrations.length,
+      registrations: history.locations.length,
       providers: history.providers.length,
       groups: history.groups.length,
       signals: history.signals.length,
@@ -398,6 +415,7 @@ export function runBacktest(history: MarketHistory, options: BacktestOptions = {
       evaluatedWithoutPrecursor: failures.filter((e) => !e.hadPrecursor).length,
       withheldSignals: run.withheld,
       locationMonthsScored: run.tracks.reduce((sum, t) => sum + t.months.length, 0),
+      deregistrations: deregistrationCounts(history, links),
     },
     auc: { value: rocAuc.auc, locationMonths: rocAuc.locationMonths, positives: rocAuc.positives },
     bands,

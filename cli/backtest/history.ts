@@ -18,11 +18,13 @@ import {
   type Location,
   type Provider,
   type Rating,
+  type RegistrationLink,
   type ServiceKind,
   type Signal,
   signalKey,
 } from '../../shared/domain/model.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
+import { RE_REGISTRATION_PARAMETERS, reRegister, type ReRegistration } from './ownership-changes.js';
 
 const S = SAMPLE_PARAMETERS;
 
@@ -231,6 +233,9 @@ export const HISTORY_PARAMETERS = {
   },
   /** Companies House snapshots are taken on this day of each month. An assumption. */
   financialSnapshotDay: 25,
+
+  /** Changes of owner and moves: a new registration, not a failure (ownership-changes.ts). */
+  reRegistrations: RE_REGISTRATION_PARAMETERS,
 } as const;
 
 const H = HISTORY_PARAMETERS;
@@ -275,8 +280,13 @@ export interface MarketHistory {
   providers: Provider[];
   groups: Group[];
   signals: Signal[];
+  /** Failures only: a change of owner or a move is not one. */
   events: FailureEvent[];
   dips: PassingDip[];
+  /** Every change of owner and move, as it happened. */
+  reRegistrations: ReRegistration[];
+  /** The links CQC states between registrations: most re-registrations, not all. */
+  links: RegistrationLink[];
 }
 
 export interface HistoryOptions {
@@ -904,15 +914,21 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
       outcomeSignalKeys: ctx.outcomeKeys.get(plan) ?? [],
     }];
   });
-  return {
+  // A sound company that trades to the end of the history may buy homes; a failing or sliding one keeps its own.
+  const sound = (owner: ProviderPlan) => owner.insolventOn === null && owner.financial === null;
+  const reRegistered = reRegister({
     seed,
     from,
     to,
     locations: plans.map((plan) => plan.location),
-    providers: providers.map((owner) => owner.provider),
-    groups,
     signals: ctx.signals,
     events,
     dips: ctx.dips,
-  };
+    tiedToOwner: new Set(plans.filter((plan) => !sound(plan.owner)).map((plan) => plan.location.locationId)),
+    buyers: providers
+      .filter((owner) => sound(owner) && owner.provider.companyNumber !== null && owner.locations.some((plan) => !plan.event))
+      .map((owner) => ({ providerId: owner.provider.providerId, locations: owner.locations.length })),
+    registerLagDays: H.lagDays.register,
+  });
+  return { seed, from, to, providers: providers.map((owner) => owner.provider), groups, ...reRegistered };
 }

@@ -31,9 +31,13 @@ function summarise(report: BacktestReport): string[] {
   const recallRow = (label: string, pick: (t: Threshold) => { warned: number; failures: number; recall: number | null }) =>
     [label, ...per((t) => `${pct(pick(t).recall)} (${pick(t).warned}/${pick(t).failures})`)];
   const kinds = Object.keys(bands.Red.byKind);
+  const d = counts.deregistrations;
+  const linkedBy = d.linked.byEvidence;
   return [
-    `Backtest of ${report.modelVersion} on a generated market (seed ${g.seed}): ${thousands(g.locations)} locations, ${thousands(g.providers)} providers, ${g.groups} groups, ${thousands(g.signals)} signals, ${g.from} to ${g.to}`,
+    `Backtest of ${report.modelVersion} on a generated market (seed ${g.seed}): ${thousands(g.locations)} locations (${thousands(g.registrations)} registrations), ${thousands(g.providers)} providers, ${g.groups} groups, ${thousands(g.signals)} signals, ${g.from} to ${g.to}`,
     `Events: ${counts.events} (${Object.entries(counts.eventsByKind).map(([k, n]) => `${k} ${n}`).join(', ')}); evaluated failures (${w.failuresFrom} to ${w.failuresTo}): ${counts.evaluatedFailures}, of which ${counts.evaluatedWithoutPrecursor} (${pct(counts.evaluatedWithoutPrecursor / Math.max(1, counts.evaluatedFailures))}) had no precursor`,
+    `Deregistrations, split by kind: ${d.total}; ${d.closures} closures (failures), ${d.reRegistrations.total} re-registrations (${d.reRegistrations.byKind['ownership-change']} changes of owner, ${d.reRegistrations.byKind.move} moves; not failures)`,
+    `  linked to a successor: ${d.linked.total} (CQC relationship ${linkedBy['cqc-relationship']}, same UPRN ${linkedBy['same-uprn']}, same postcode and similar name ${linkedBy['same-postcode-similar-name']}); re-registrations unlinked ${d.unlinked}, wrong links ${d.wrongLinks}`,
     `Scored on ${parameters.scoredOn} (${parameters.scoringDates} dates, ${thousands(counts.locationMonthsScored)} location-months); alarms counted ${w.alarmsFrom} to ${w.alarmsTo}; horizon ${parameters.horizonMonths} months`,
     '',
     ...table([
@@ -68,7 +72,7 @@ const program = new Command()
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     console.log(`Generating ${thousands(options.locations)} locations over ${HISTORY_DEFAULTS.months} months from ${HISTORY_DEFAULTS.from} (seed ${options.seed})`);
     const history = generateHistory({ seed: options.seed, locations: options.locations, from: HISTORY_DEFAULTS.from, months: HISTORY_DEFAULTS.months });
-    console.log(`  ${thousands(history.signals.length)} signals, ${history.events.length} failure events (${elapsed()})`);
+    console.log(`  ${thousands(history.signals.length)} signals, ${history.events.length} failure events, ${history.reRegistrations.length} re-registrations (${elapsed()})`);
     console.log('Replaying month by month');
     const report = runBacktest(history, { model: riskModel(options.model), progress: (line) => console.log(line) });
     await mkdir(options.out, { recursive: true });

@@ -1,12 +1,13 @@
 // The councils' own returns in their documented formats (data/examples/safeguarding.csv and
 // commissioner-actions.csv): safeguarding concerns received in the month (a year's at the first delivery) and
 // the commissioning actions councils took. The adult's name, date of birth, NHS number, free text and an
-// action's note are personal data, so each holds a marker.
+// action's note are personal data, so each holds a marker. What happens at a sold home after the sale is about its
+// new registration; nothing happens at a closed home after it closes.
 import { type IsoDate, isCareHome, type Location } from '../../shared/domain/model.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { Dice } from '../sample/dice.js';
 import { PERSONAL_DATA_MARKER } from '../sample/generate.js';
-import { administrationOn, dayBefore, deliveryAt, personName, roleOf, STORY, type Story, windowOf } from './story.js';
+import { administrationOn, dayBefore, deliveryAt, personName, registrationOn, roleOf, STORY, type Story, windowOf } from './story.js';
 import { placingCouncils, type Table } from './tracker-files.js';
 
 /**
@@ -74,7 +75,10 @@ function concernRows(story: Story, location: Location, index: number): (string |
     if (dice.chance(CONCERNS.perYear[location.serviceKind] / 12)) rows.push(concern(USUAL_TYPES, CONCERNS.section42Chance.healthy));
   }
   for (let n = troubleConcerns(story, location, index, dice); n > 0; n--) rows.push(concern(TROUBLE_TYPES, CONCERNS.section42Chance.troubled));
-  return rows;
+  return rows.flatMap((row) => {
+    const registration = registrationOn(story, location, String(row[2]));
+    return registration ? [[row[0]!, registration.locationId, ...row.slice(2)]] : [];
+  });
 }
 
 /** The concerns councils received in a delivery's window, oldest first. */
@@ -143,6 +147,11 @@ export function commissionerTable(story: Story, index: number): Table {
   const rows = story.providers
     .flatMap((provider) => storyActions(story, provider.providerId))
     .filter((action) => action.date >= from && action.date <= to)
+    .flatMap((action) => {
+      if (action.locationId === '') return [action];
+      const registration = registrationOn(story, story.locations.find((l) => l.locationId === action.locationId)!, action.date);
+      return registration ? [{ ...action, locationId: registration.locationId }] : [];
+    })
     .sort((a, b) => a.date.localeCompare(b.date) || (a.locationId + a.providerId).localeCompare(b.locationId + b.providerId))
     .map((a, i) => [a.locationId, a.providerId, a.councilGss, a.action, a.date, i % 2 === 0 ? `${PERSONAL_DATA_MARKER} agreed with the home manager` : '']);
   return { header: COMMISSIONER_HEADER, rows };

@@ -1,7 +1,8 @@
 // CQC's two publications in their own formats: the register extract (the real rows of the chosen services,
 // with the ratings and closures of the story so far) and one CQC API location document a service, shaped as
 // `GET /locations/{id}` answers (data/examples/cqc-api-location.json). Both carry the registered manager's
-// name, as CQC publishes it: here a personal-data marker.
+// name, as CQC publishes it: here a personal-data marker. A sold home's two documents name each other under
+// `relationships`, as CQC links a change of owner; a closed home's names no successor.
 import { stringify } from 'csv-stringify/sync';
 import { councilByGss } from '../../shared/domain/councils.js';
 import { addDays } from '../../shared/domain/dates.js';
@@ -9,7 +10,7 @@ import { isCareHome, type IsoDate, KEY_QUESTIONS, type Location } from '../../sh
 import { Dice } from '../sample/dice.js';
 import { PERSONAL_DATA_MARKER } from '../sample/generate.js';
 import { deregisteredOn, managerAbsentSince, type PublishedRating, ratingsBy, REGISTER_QUESTION_COLUMNS } from './cqc-timeline.js';
-import { personName, type Story } from './story.js';
+import { homeOf, personName, registrationsBy, soldHome, type Story } from './story.js';
 
 const QUESTION_NAMES = ['Safe', 'Effective', 'Caring', 'Responsive', 'Well-led'] as const;
 
@@ -24,13 +25,16 @@ const SERVICE_TYPE_NAMES: Readonly<Record<string, string>> = {
 const registerCell = (story: Story, location: Location, column: string): string =>
   story.registerRows.get(location.locationId)![story.registerHeader.indexOf(column)]!.trim();
 
-/** The register extract as published on a delivery's day: every chosen service, its rating and closure as of then. */
+/** The registered manager: the home's, whichever provider it is registered under. */
+const managerName = (story: Story, location: Location): string => personName(Dice.forKey(story.seed, `manager-name:${homeOf(story, location).locationId}`));
+
+/** The register extract as published on a delivery's day: every chosen service (and the buyer's), its rating and closure as of then. */
 export function registerCsv(story: Story, index: number): string {
   const day = story.deliveries[index]!;
   const column = (name: string) => story.registerHeader.indexOf(name);
-  const rows = story.locations.map((location) => {
+  const rows = registrationsBy(story, index).map((location) => {
     const row = [...story.registerRows.get(location.locationId)!];
-    row[column('Registered manager')] = personName(Dice.forKey(story.seed, `manager-name:${location.locationId}`));
+    row[column('Registered manager')] = managerName(story, location);
     const current = ratingsBy(story, location, day).at(-1);
     if (current) {
       row[column('Location Latest Overall Rating')] = current.overall;
@@ -43,7 +47,7 @@ export function registerCsv(story: Story, index: number): string {
   return stringify([story.registerHeader, ...rows], { quoted: true, quoted_empty: true });
 }
 
-/** A report's link id: stable, shaped like CQC's UUIDs. */
+/** A report's link id: stable, shaped like CQC's UUIDs; a successor's inherited report keeps its link. */
 const reportLinkId = (location: Location, rating: PublishedRating): string =>
   `${location.locationId.replace(/\D/g, '').padStart(8, '0').slice(-8)}-${rating.publishedOn.slice(0, 4)}-${rating.publishedOn.slice(5, 7)}${rating.publishedOn.slice(8)}-8000-000000000000`;
 
@@ -56,7 +60,7 @@ const questionRatings = (rating: PublishedRating, dated: boolean) =>
 function regulatedActivities(story: Story, location: Location, managerAbsent: boolean) {
   const contacts = managerAbsent
     ? []
-    : [{ personTitle: 'Ms', personGivenName: personName(Dice.forKey(story.seed, `manager-name:${location.locationId}`)), personFamilyName: `${PERSONAL_DATA_MARKER} Family`, personRoles: ['Registered Manager'] }];
+    : [{ personTitle: 'Ms', personGivenName: managerName(story, location), personFamilyName: `${PERSONAL_DATA_MARKER} Family`, personRoles: ['Registered Manager'] }];
   const activities = isCareHome(location)
     ? [{ name: 'Accommodation for persons who require nursing or personal care', code: 'RA2' }]
     : [{ name: 'Personal care', code: 'RA1' }];
@@ -74,6 +78,13 @@ export function cqcApiLocation(story: Story, location: Location, index: number):
   const deregistered = closed !== undefined && closed <= day;
   const council = councilByGss(location.councilGss)!;
   const serviceTypes = registerCell(story, location, 'Service Types').split(', ').filter(Boolean);
+  const sold = soldHome(story, location);
+  const home = homeOf(story, location);
+  const link = (related: Location, type: string) => ({ relatedLocationId: related.locationId, relatedLocationName: related.name, type, reason: 'Change of ownership' });
+  // A sold home's documents name each other: the buyer's from its start, the seller's once deregistered.
+  const relationships = sold === undefined ? [] : location === sold.to ? [link(sold.from, 'HSCA Predecessor')] : deregistered ? [link(sold.to, 'HSCA Successor')] : [];
+  // The buyer carries the seller's rating until it is inspected, and says whose it is.
+  const inherited = sold !== undefined && location === sold.to && current !== undefined && current.publishedOn < story.sale!.on;
   return {
     locationId: location.locationId,
     providerId: location.providerId,
@@ -88,17 +99,25 @@ export function cqcApiLocation(story: Story, location: Location, index: number):
     dormancy: registerCell(story, location, 'Dormant') === 'Y' ? 'Y' : 'N',
     localAuthority: registerCell(story, location, 'Location Local Authority'),
     region: council.region,
+    postalCode: location.postcode,
+    uprn: location.uprn,
     inspectionDirectorate: 'Adult social care',
     ...(absentSince !== undefined ? { registeredManagerAbsentDate: absentSince } : {}),
     ...(current ? { lastInspection: { date: addDays(current.publishedOn, -45) }, lastReport: { publicationDate: current.publishedOn } } : {}),
-    relationships: [],
+    relationships,
     regulatedActivities: regulatedActivities(story, location, absentSince !== undefined),
     gacServiceTypes: serviceTypes.map((description) => ({ name: SERVICE_TYPE_NAMES[description] ?? description, description })),
     specialisms: registerCell(story, location, 'Service users supported').split(', ').filter(Boolean).map((name) => ({ name })),
     ...(current
       ? {
           currentRatings: {
-            overall: { rating: current.overall, reportDate: current.publishedOn, reportLinkId: reportLinkId(location, current), keyQuestionRatings: questionRatings(current, true) },
+            overall: {
+              ...(inherited ? { organisationId: home.locationId } : {}),
+              rating: current.overall,
+              reportDate: current.publishedOn,
+              reportLinkId: reportLinkId(home, current),
+              keyQuestionRatings: questionRatings(current, true),
+            },
             reportDate: current.publishedOn,
           },
         }
@@ -106,15 +125,16 @@ export function cqcApiLocation(story: Story, location: Location, index: number):
     historicRatings: ratings
       .slice(0, -1)
       .reverse()
-      .map((rating) => ({ reportDate: rating.publishedOn, reportLinkId: reportLinkId(location, rating), overall: { rating: rating.overall, keyQuestionRatings: questionRatings(rating, false) } })),
+      .map((rating) => ({ reportDate: rating.publishedOn, reportLinkId: reportLinkId(home, rating), overall: { rating: rating.overall, keyQuestionRatings: questionRatings(rating, false) } })),
     reports: [],
   };
 }
 
-/** Services the CQC changes endpoint reports on a delivery's day: all at first, then those whose document changed. */
+/** Services the CQC changes endpoint reports on a delivery's day: all at first, then new ones and those whose document changed. */
 export function changedLocations(story: Story, index: number): Location[] {
   if (index === 0) return story.locations;
-  return story.locations.filter(
-    (location) => JSON.stringify(cqcApiLocation(story, location, index)) !== JSON.stringify(cqcApiLocation(story, location, index - 1)),
+  const before = new Set(registrationsBy(story, index - 1));
+  return registrationsBy(story, index).filter(
+    (location) => !before.has(location) || JSON.stringify(cqcApiLocation(story, location, index)) !== JSON.stringify(cqcApiLocation(story, location, index - 1)),
   );
 }

@@ -1,11 +1,13 @@
 // What CQC publishes about each chosen service over the deliveries: its ratings (the register's latest, an
 // earlier one for older services, re-inspections in the window), since when its registered manager has been
 // absent, and its deregistration. The register extract and the CQC API files both read these, so they agree.
+// A sold home's reports are split at the sale: the buyer's registration carries the rating in force then (as CQC
+// does since April 2019) and any report after it; its manager is the home's.
 import { addDays, addMonths } from '../../shared/domain/dates.js';
 import { isCareHome, type IsoDate, KEY_QUESTIONS, type KeyQuestion, type Location, type Rating } from '../../shared/domain/model.js';
 import { ratingFromText } from '../../shared/sources/cqc-terms.js';
 import { Dice } from '../sample/dice.js';
-import { dayBefore, deliveryAt, roleOf, STORY, type Story } from './story.js';
+import { dayBefore, deliveryAt, homeOf, roleOf, soldHome, STORY, type Story } from './story.js';
 
 export interface PublishedRating {
   publishedOn: IsoDate;
@@ -57,6 +59,14 @@ function registerRating(story: Story, location: Location, dice: Dice): Published
 
 /** Every rating a service has had by the last delivery, oldest first. */
 export function ratingsOf(story: Story, location: Location): PublishedRating[] {
+  const sold = soldHome(story, location);
+  if (!sold) return homeRatings(story, location);
+  const ratings = homeRatings(story, sold.from);
+  const before = ratings.filter((rating) => rating.publishedOn < story.sale!.on);
+  return location === sold.from ? before : [...before.slice(-1), ...ratings.filter((rating) => rating.publishedOn >= story.sale!.on)];
+}
+
+function homeRatings(story: Story, location: Location): PublishedRating[] {
   const dice = Dice.forKey(story.seed, `ratings:${location.locationId}`);
   const latest = registerRating(story, location, dice);
   const ratings: PublishedRating[] = [];
@@ -103,7 +113,8 @@ export const ratingsBy = (story: Story, location: Location, day: IsoDate): Publi
   ratingsOf(story, location).filter((rating) => rating.publishedOn <= day);
 
 /** Since when the registered manager has been absent on a delivery's day, if they are. */
-export function managerAbsentSince(story: Story, location: Location, index: number): IsoDate | undefined {
+export function managerAbsentSince(story: Story, registration: Location, index: number): IsoDate | undefined {
+  const location = homeOf(story, registration);
   const dice = Dice.forKey(story.seed, `manager:${location.locationId}`);
   const role = roleOf(story, location.providerId);
   const last = story.deliveries.length - 1;
@@ -119,8 +130,13 @@ export function managerAbsentSince(story: Story, location: Location, index: numb
   return gap.from === 0 ? addMonths(story.deliveries[0]!, -dice.int(1, 8)) : addDays(dayBefore(story, gap.from, dice), -dice.int(0, 20));
 }
 
-/** The failing provider closes one of its services in the last month, once the story is long enough to. */
+/**
+ * The sold homes' registrations under the seller end on the sale day and the closing home's on its day; the
+ * failing provider closes one of its services in the last month, once the story is long enough to.
+ */
 export function deregisteredOn(story: Story, location: Location): IsoDate | undefined {
+  if (story.sale?.homes.some((home) => home.from === location)) return story.sale.on;
+  if (story.closure?.location === location) return story.closure.on;
   const last = story.deliveries.length - 1;
   if (last < 5 || roleOf(story, location.providerId) !== 'national') return undefined;
   const services = storyServices(story, location);

@@ -44,7 +44,10 @@ export function injectFaults(story: Story, content: DeliveryContent, index: numb
   const healthy = (providerId: string) => roleOf(story, providerId) === undefined;
   // A home with no news that month, so the fault hides no rating or manager change.
   const unchanged = (l: Location) => JSON.stringify(cqcApiLocation(story, l, index)) === JSON.stringify(cqcApiLocation(story, l, Math.max(0, index - 1)));
-  const home = story.locations.find((l) => isCareHome(l) && l.beds > 0 && healthy(l.providerId) && unchanged(l))!;
+  const home =
+    story.locations.find((l) => isCareHome(l) && l.beds > 0 && healthy(l.providerId) && unchanged(l)) ??
+    // A market too small to leave such a home beside the story (its homes sold or closed that month): any quiet service.
+    story.locations.find(unchanged)!;
   const apiPath = `cqc-api/locations/${home.locationId}.json`;
   content.json.set(apiPath, { ...cqcApiLocation(story, home, index), registrationDate: Number(home.registeredOn.replace(/-/g, '')) });
 

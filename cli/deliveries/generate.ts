@@ -1,8 +1,8 @@
 // Monthly delivery folders as a council would receive them from the publishers, for `start --deliveries`:
-// `DIR/<YYYY-MM-DD>/` holding the CQC register extract (first delivery, and again halfway), CQC API location
-// documents (all at first, then the changed ones), Companies House profiles and insolvency resources, the
-// Capacity Tracker export (with six earlier months at first), the councils' safeguarding and commissioner
-// returns, and placements (first delivery). Fixed seed, real register rows, no scoring code: see story.ts.
+// `DIR/<YYYY-MM-DD>/` holding the CQC register extract (first delivery, again halfway and with the sale), CQC API
+// location documents (all at first, then the new and changed ones), Companies House profiles and insolvency
+// resources, the Capacity Tracker export (with six earlier months at first), the councils' safeguarding and
+// commissioner returns, and placements (first delivery). Fixed seed, real register rows, no scoring code: see story.ts.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -13,7 +13,7 @@ import { commissionerTable, safeguardingTable } from './council-files.js';
 import { changedLocations, cqcApiLocation, registerCsv } from './cqc-files.js';
 import { type DeliveryContent, type Fault, faultyDelivery, injectFaults } from './faults.js';
 import { type DeliveryOptions, type Role, type Story, tellStory } from './story.js';
-import { BACKFILL_MONTHS, capacityTable, placementsTable } from './tracker-files.js';
+import { BACKFILL_MONTHS, capacityTable, placementsTable, placingCouncils } from './tracker-files.js';
 
 export interface DeliveryFile {
   /** The path under the delivery's date folder. */
@@ -34,10 +34,27 @@ export interface GeneratedDeliveries {
   providers: number;
   /** The providers the story puts in trouble. */
   troubled: { providerId: string; name: string; role: Role; locations: number; councils: number }[];
+  /**
+   * The care homes sold on one day, each with its id under the seller and under the buyer; `falling` is the old id
+   * of the one whose occupancy falls across the sale.
+   */
+  sale?: {
+    on: IsoDate;
+    seller: { providerId: string; name: string };
+    buyer: { providerId: string; name: string; companyNumber: string };
+    homes: { from: string; to: string; councilGss: string; uprn: string }[];
+    falling: string;
+  };
+  /** The care home closed with no successor in the delivery of the sale, and the councils placing residents there (its own first). */
+  closure?: { locationId: string; providerId: string; on: IsoDate; councilGss: string; uprn: string; placingCouncils: string[] };
 }
 
-/** The register comes with the first delivery and again halfway through a longer run. */
-const bringsRegister = (story: Story, index: number): boolean => index === 0 || (story.deliveries.length >= 4 && index === Math.floor(story.deliveries.length / 2));
+/**
+ * The register comes with the first delivery, again halfway through a longer run, and with the sale, so the
+ * buyer and its homes are known with their first returns.
+ */
+const bringsRegister = (story: Story, index: number): boolean =>
+  index === 0 || (story.deliveries.length >= 4 && index === Math.floor(story.deliveries.length / 2)) || index === story.sale?.index;
 
 function deliveryContent(story: Story, index: number): DeliveryContent {
   const content: DeliveryContent = { json: new Map(), tables: new Map() };
@@ -47,6 +64,9 @@ function deliveryContent(story: Story, index: number): DeliveryContent {
     const insolvency = insolvencyResource(story, company, index);
     if (insolvency) content.json.set(`companies-house/${company.companyNumber}-insolvency.json`, insolvency);
   }
+  // The buyer's company is polled once the register names it.
+  const { sale } = story;
+  if (sale && index >= sale.index) content.json.set(`companies-house/${sale.buyer.companyNumber}.json`, companyProfile(story, sale.buyer, index));
   content.tables.set('capacity-tracker.csv', capacityTable(story, index));
   if (index === 0) {
     for (let month = -BACKFILL_MONTHS; month < 0; month++) {
@@ -60,7 +80,7 @@ function deliveryContent(story: Story, index: number): DeliveryContent {
 }
 
 export function generateDeliveries(options: DeliveryOptions): GeneratedDeliveries {
-  const story = tellStory(options);
+  const story = tellStory(options, placingCouncils);
   const faults: Fault[] = [];
   const deliveries = story.deliveries.map((date, index) => {
     const content = deliveryContent(story, index);
@@ -77,7 +97,33 @@ export function generateDeliveries(options: DeliveryOptions): GeneratedDeliverie
     const name = story.providers.find((p) => p.providerId === providerId)!.name;
     return { providerId, name, role, locations: locations.length, councils: new Set(locations.map((l) => l.councilGss)).size };
   });
-  return { deliveries, faults, locations: story.locations.length, providers: story.providers.length, troubled };
+  const { sale, closure } = story;
+  return {
+    deliveries,
+    faults,
+    locations: story.locations.length,
+    providers: story.providers.length,
+    troubled,
+    ...(sale && {
+      sale: {
+        on: sale.on,
+        seller: { providerId: sale.seller.providerId, name: sale.seller.name },
+        buyer: { providerId: sale.buyer.providerId, name: sale.buyer.name, companyNumber: sale.buyer.companyNumber },
+        homes: sale.homes.map(({ from, to }) => ({ from: from.locationId, to: to.locationId, councilGss: from.councilGss, uprn: from.uprn! })),
+        falling: sale.falling.from.locationId,
+      },
+    }),
+    ...(closure && {
+      closure: {
+        locationId: closure.location.locationId,
+        providerId: closure.location.providerId,
+        on: closure.on,
+        councilGss: closure.location.councilGss,
+        uprn: closure.location.uprn!,
+        placingCouncils: placingCouncils(story, closure.location).map((p) => p.councilGss),
+      },
+    }),
+  };
 }
 
 /** Writes the folders; refuses a folder that already holds anything, so no old delivery is mixed in. */

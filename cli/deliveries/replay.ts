@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
+import { ENGLAND_CODE, HeatMap } from '../../shared/domain/heatmap.js';
 import { IsoDate, type QuarantineRecord, type SubjectType } from '../../shared/domain/model.js';
 import { LOCAL_RESOURCE_NAMES } from '../local/engines.js';
 import { invoke } from '../local/invoke.js';
@@ -38,6 +39,8 @@ export interface ReplayedDay {
   red: { locations: number; providers: number };
   decisions: number;
   delivered: DeliveredMessage[];
+  /** England's registrations cancelled in the 12 months to the day, closures apart from those that passed on. */
+  deregistrations: HeatMap['cells'][number]['deregistrations'];
 }
 
 export interface ReplayResult {
@@ -106,7 +109,17 @@ async function replayDay(stack: LocalStack, stores: DynamoStores, options: Repla
     writeFile(join(dayDir, 'heatmap.json'), heatMapJson),
   ]);
   const red = (list: readonly { band: string }[]) => list.filter((a) => a.band === 'Red').length;
-  return { date, files: files.length, signalsStored: ingested.signalsStored, quarantined, red: { locations: red(locations), providers: red(providers) }, decisions, delivered };
+  const england = HeatMap.parse(JSON.parse(heatMapJson)).cells.find((cell) => cell.area.code === ENGLAND_CODE)!;
+  return {
+    date,
+    files: files.length,
+    signalsStored: ingested.signalsStored,
+    quarantined,
+    red: { locations: red(locations), providers: red(providers) },
+    decisions,
+    delivered,
+    deregistrations: england.deregistrations,
+  };
 }
 
 export async function replayDeliveries(options: ReplayOptions): Promise<ReplayResult> {

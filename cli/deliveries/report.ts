@@ -6,6 +6,8 @@ const table = (rows: readonly (readonly (string | number)[])[], leftAligned: num
   return rows.map((row) => `  ${row.map((cell, c) => (c < leftAligned ? String(cell).padEnd(widths[c]!) : String(cell).padStart(widths[c]!))).join('  ')}`.trimEnd());
 };
 
+const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 export function replaySummary(result: ReplayResult, where: { outDir: string; stateDir: string }): string[] {
   const lines: string[] = [];
   if (result.skipped.length > 0) lines.push(`Skipped ${result.skipped.length} days the kept state had replayed (${result.skipped[0]} to ${result.skipped.at(-1)}).`);
@@ -21,6 +23,15 @@ export function replaySummary(result: ReplayResult, where: { outDir: string; sta
       1,
     ),
   );
+  const last = result.days.at(-1);
+  if (last) {
+    const d = last.deregistrations;
+    lines.push(
+      '',
+      `Registrations cancelled in the 12 months to ${last.date}: ${count(d.closures, 'closure')} (no successor known: Red, councils told); ` +
+        `${count(d.ownershipChanges, 'change', 'changes')} of owner, ${count(d.moves, 'move')} and ${count(d.otherSuccessions, 'other transfer')} (a successor registration: no alarm).`,
+    );
+  }
   const perRecipient = result.days.flatMap((day) => {
     const counts = new Map<string, number>();
     for (const { queueRecipient, message } of day.delivered) {

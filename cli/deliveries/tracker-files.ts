@@ -1,13 +1,14 @@
 // The care homes' NHS Capacity Tracker monthly exports (the documented field names, as in
 // data/examples/capacity-tracker.csv) and the councils' placements. A healthy home's occupancy wobbles around
 // its own level, with a passing dip now and then; a home of a provider in trouble slides from a normal level
-// to one a healthy home can also reach, so no single value separates the two. `completedby` names a member of
-// staff: a personal-data marker.
+// to one a healthy home can also reach, so no single value separates the two. A sold home returns under its new
+// id from the sale on, on its own path (one falls across the sale); a closed home stops returning. `completedby`
+// names a member of staff: a personal-data marker.
 import { councilByGss, councilsInRegion } from '../../shared/domain/councils.js';
 import { addDays, addMonths } from '../../shared/domain/dates.js';
 import { isCareHome, type IsoDate, type Location } from '../../shared/domain/model.js';
 import { Dice } from '../sample/dice.js';
-import { deliveryAt, personName, roleOf, STORY, type Story } from './story.js';
+import { deliveryAt, personName, providerById, registrationOn, roleOf, SALE, STORY, type Story } from './story.js';
 
 export interface Table {
   header: readonly string[];
@@ -57,6 +58,16 @@ function slide(story: Story, home: Location, month: number): number {
   return month < from ? 0 : last === from ? 1 : clamp((month - from) / (last - from), 0, 1);
 }
 
+/** How far the falling sold home has fallen below its own level by a month: nothing before its fall starts. */
+function saleFall(story: Story, home: Location, month: number): number {
+  const sale = story.sale;
+  if (sale?.falling.from !== home) return 0;
+  const from = sale.index - SALE.fallFromMonthsBefore;
+  const last = story.deliveries.length - 1;
+  const depth = Dice.forKey(story.seed, `sale-fall:${home.locationId}`).between(SALE.fall.min, SALE.fall.max);
+  return depth * clamp((month - from) / (last - from), 0, 1);
+}
+
 function occupancy(story: Story, home: Location, month: number): { usedBeds: number; declaredVacancies: number; progress: number } {
   const dice = Dice.forKey(story.seed, `occupancy:${home.locationId}`);
   const stressed = roleOf(story, home.providerId) === 'slide' || roleOf(story, home.providerId) === 'national';
@@ -73,7 +84,7 @@ function occupancy(story: Story, home: Location, month: number): { usedBeds: num
   const healthyVacancy = dice.between(v.healthyMin, v.healthyMax);
   const stressedVacancy = v.stressedStart + (dice.between(v.stressedEndMin, v.stressedEndMax) - v.stressedStart) * progress;
   const inDip = dip !== undefined && month >= dip.from && month < dip.from + dip.length;
-  const level = stressed ? start + (end - start) * progress : base - (inDip ? dip.depth : 0);
+  const level = stressed ? start + (end - start) * progress : base - (inDip ? dip.depth : 0) - saleFall(story, home, month);
   const noise = Dice.forKey(story.seed, `occupancy:${home.locationId}:${month}`).normal(0, P.noiseSd);
   const usedBeds = Math.round(home.beds * clamp(level + noise, 0.3, 1));
   const declaredVacancies = Math.min(home.beds - usedBeds, Math.round(home.beds * (stressed ? stressedVacancy : healthyVacancy)));
@@ -81,6 +92,8 @@ function occupancy(story: Story, home: Location, month: number): { usedBeds: num
 }
 
 function capacityRow(story: Story, home: Location, month: number): (string | number)[] | undefined {
+  const registration = registrationOn(story, home, monthDay(story, month));
+  if (!registration) return undefined;
   const dice = Dice.forKey(story.seed, `return:${home.locationId}:${month}`);
   const healthy = roleOf(story, home.providerId) === undefined;
   if (healthy && dice.chance(P.missedReturnChance)) return undefined;
@@ -96,13 +109,13 @@ function capacityRow(story: Story, home: Location, month: number): (string | num
   const updatedOn = dice.date(addDays(monthDay(story, month), -7), addDays(monthDay(story, month), -1));
   const council = councilByGss(home.councilGss)!;
   return [
-    home.locationId,
+    registration.locationId,
     '',
     home.name,
     council.cqcName,
     council.region,
     '',
-    story.providers.find((p) => p.providerId === home.providerId)!.name,
+    providerById(story, registration.providerId).name,
     home.beds,
     usedBeds,
     declaredVacancies,

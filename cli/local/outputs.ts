@@ -45,6 +45,9 @@ export function scoresCsv(assessments: Outputs['assessments']): string {
       regions: a.regions.join('; '),
       shared_across_councils: a.sharedAcrossCouncils ? 'yes' : 'no',
       flags: a.flags.join('; '),
+      // A change of owner or a move: the registration that took over, or those this one took over.
+      passed_to: (a.passedOn ?? []).map((p) => p.locationId).join(' '),
+      carries_history_of: (a.inheritedFrom ?? []).map((p) => p.locationId).join(' '),
       model_version: a.modelVersion,
       baseline_version: a.baselineVersion,
     })),

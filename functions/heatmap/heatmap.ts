@@ -4,6 +4,7 @@ import { type HeatMap, buildHeatMap } from '../../shared/domain/heatmap.js';
 import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
 import { marketFactsFor } from '../../shared/domain/market-facts.js';
 import type { IsoDate } from '../../shared/domain/model.js';
+import { successionAt, successionInput } from '../../shared/domain/succession.js';
 import type { ObjectSink } from '../../shared/ports/objects.js';
 import type { AssessmentStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
 import { COUNCILS_HEXMAP } from '../../shared/reference/hexmap.js';
@@ -25,14 +26,17 @@ export interface HeatMapReport {
 
 export async function publishHeatMap(ports: HeatMapPorts, bucket: string, asOf: IsoDate, modelVersion: string): Promise<HeatMapReport> {
   // The heat map summarises locations only: no provider or group signals to read.
-  const locations = await ports.reference.listLocations();
+  const [locations, links] = await Promise.all([ports.reference.listLocations(), ports.reference.listLinks()]);
   const signals = await signalsBySubject(ports.signals, 'location', locations.map((l) => l.locationId));
-  const facts = new Map(locations.map((l) => [l.locationId, marketFactsFor(l, signals.get(l.locationId) ?? [], asOf)]));
+  // A successor's facts run on from its predecessor's: its last return and concerns are the home's, not new.
+  const succession = successionAt(links, asOf);
+  const signalsOf = (id: string) => signals.get(id) ?? [];
+  const facts = new Map(locations.map((l) => [l.locationId, marketFactsFor(l, successionInput(l.locationId, succession, signalsOf).signals, asOf)]));
   const [locationAssessments, providerAssessments] = await Promise.all([
     ports.assessments.assessmentsAsOf(asOf, 'location'),
     ports.assessments.assessmentsAsOf(asOf, 'provider'),
   ]);
-  const heatMap = buildHeatMap({ asOf, modelVersion, locations, facts, locationAssessments, providerAssessments });
+  const heatMap = buildHeatMap({ asOf, modelVersion, locations, facts, locationAssessments, providerAssessments, links });
   const jsonKey = `heatmap/${asOf}.json`;
   const pageKey = `heatmap/${asOf}.html`;
   await ports.output.putText(bucket, jsonKey, `${JSON.stringify(heatMap, null, 1)}\n`, 'application/json');

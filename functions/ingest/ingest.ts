@@ -1,7 +1,10 @@
 // The ingest use case: read one landed file, recognise its source (by key, or by content for a dated delivery),
-// parse it, admit only signals about subjects the registry knows, store the good records once each and
-// quarantine the bad ones with their reasons. A re-sent file stores nothing new.
-import type { IsoDate, Location, Provider } from '../../shared/domain/model.js';
+// parse it, admit only signals about subjects the registry knows, link its registrations to those before and
+// after them (as CQC states, else by the stated heuristic), store the good records once each and quarantine
+// the bad ones with their reasons. A re-sent file stores nothing new.
+import { type IsoDate, type Location, type Provider, type RegistrationLink, Source } from '../../shared/domain/model.js';
+import { addDays } from '../../shared/domain/dates.js';
+import { inferLinks } from '../../shared/domain/registration-matching.js';
 import type { ObjectSource } from '../../shared/ports/objects.js';
 import type { PlacementStore, QuarantineStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
 import { admitSignals, providersByCompanyNumber, signalRows, subjectsToLookUp } from '../../shared/sources/admission.js';
@@ -25,6 +28,8 @@ export interface IngestReport {
   signalsStored: number;
   signalsAlreadyPresent: number;
   referenceRecords: number;
+  /** Links between registrations stored for the first time: stated by the file or inferred with an end in it. */
+  linksStored: number;
   quarantined: number;
 }
 
@@ -32,6 +37,7 @@ export interface IngestReport {
 class StoredRegistry {
   private locations?: Promise<Location[]>;
   private providers?: Promise<Provider[]>;
+  private links?: Promise<RegistrationLink[]>;
 
   constructor(private readonly reference: ReferenceStore) {}
 
@@ -41,6 +47,10 @@ class StoredRegistry {
 
   listProviders(): Promise<Provider[]> {
     return (this.providers ??= this.reference.listProviders());
+  }
+
+  listLinks(): Promise<RegistrationLink[]> {
+    return (this.links ??= this.reference.listLinks());
   }
 
   /** The stored ids of the kinds of subject the batch names beyond its own records. */
@@ -76,7 +86,7 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
     const { placements, quarantine } = parsePlacements(text, context);
     await ports.placements.putPlacements(placements);
     await ports.quarantine.quarantine(quarantine);
-    return { key, source, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: placements.length, quarantined: quarantine.length };
+    return { key, source, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: placements.length, linksStored: 0, quarantined: quarantine.length };
   }
   const registry = new StoredRegistry(ports.reference);
   // Companies House's own files name a company, not a provider: they find theirs through the registry.
@@ -90,7 +100,8 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
   }
   const admitted = admitSignals(batch, await registry.knownFor(batch), key, () => signalRows(text, batch, context));
   const quarantine = [...batch.quarantine, ...admitted.quarantine];
-  await ports.reference.putReference(batch);
+  const links = await newLinks(batch, registry, { origin: key, receivedOn }, Source.safeParse(source).data);
+  await ports.reference.putReference({ ...batch, links });
   const written = await ports.signals.putSignals(admitted.signals);
   await ports.quarantine.quarantine(quarantine);
   return {
@@ -99,11 +110,52 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
     signalsStored: written.stored,
     signalsAlreadyPresent: written.alreadyPresent,
     referenceRecords: batch.locations.length + batch.providers.length + batch.groups.length,
+    linksStored: links.length,
     quarantined: quarantine.length,
   };
 }
 
+/** Registrations this recent may be a successor: a month's register extract names them a few weeks late at most. */
+const RECENT_REGISTRATION_DAYS = 62;
+
+/**
+ * A location worth matching: it has an address key and it is a deregistration or a recent registration. Most
+ * files (a rating update, a month's returns) have neither, so they never read the whole registry.
+ */
+const isMatchable = (location: Location, receivedOn: IsoDate): boolean =>
+  (location.uprn !== undefined || location.postcode !== undefined) &&
+  (location.deregisteredOn !== undefined || location.registeredOn >= addDays(receivedOn, -RECENT_REGISTRATION_DAYS));
+
+/** A link's identity in the store: one per predecessor, successor and evidence. */
+const linkKey = (link: RegistrationLink): string => `${link.predecessorId}#${link.successorId}#${link.evidence}`;
+
+/**
+ * The links the file states and those the heuristic finds with an end among its locations (the file's records
+ * standing for the stored ones with their ids), less those already stored: a re-run over stored data neither
+ * re-dates an old link nor counts it again. A link needs an address key at both ends, so a file whose locations
+ * carry none is matched against nothing.
+ */
+async function newLinks(
+  batch: ParsedBatch,
+  registry: StoredRegistry,
+  file: { origin: string; receivedOn: IsoDate },
+  source: Source | undefined,
+): Promise<RegistrationLink[]> {
+  const stated = batch.links ?? [];
+  const matchable = source !== undefined && batch.locations.some((location) => isMatchable(location, file.receivedOn));
+  if (stated.length === 0 && !matchable) return [];
+  const stored = await registry.listLinks();
+  const own = new Set(batch.locations.map((location) => location.locationId));
+  const inferred = matchable
+    ? inferLinks({ candidates: [...(await registry.listLocations()), ...batch.locations], known: [...stored, ...stated], ...file, source }).filter(
+        (link) => own.has(link.predecessorId) || own.has(link.successorId),
+      )
+    : [];
+  const storedKeys = new Set(stored.map(linkKey));
+  return [...stated, ...inferred].filter((link) => !storedKeys.has(linkKey(link)));
+}
+
 async function quarantineWholeFile(ports: IngestPorts, key: string, source: string, reason: string): Promise<IngestReport> {
   await ports.quarantine.quarantine([{ source, origin: key, row: 0, recordId: null, field: null, reason }]);
-  return { key, source, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: 0, quarantined: 1 };
+  return { key, source, signalsStored: 0, signalsAlreadyPresent: 0, referenceRecords: 0, linksStored: 0, quarantined: 1 };
 }

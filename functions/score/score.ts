@@ -7,10 +7,11 @@ import { isDeepStrictEqual } from 'node:util';
 import pMap from 'p-map';
 import { admitForScoring } from '../../shared/domain/admission.js';
 import { computeBaseline, type MarketBaseline } from '../../shared/domain/baseline.js';
-import type { Band, IsoDate, Location, QuarantineRecord, RiskAssessment, Signal, SubjectType } from '../../shared/domain/model.js';
+import type { Band, IsoDate, Location, QuarantineRecord, RegistrationLink, RiskAssessment, Signal, SubjectType } from '../../shared/domain/model.js';
 import type { RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { rollUp } from '../../shared/domain/roll-up.js';
 import { type MarketAssessments, type MarketSnapshot, scoreMarket } from '../../shared/domain/score-market.js';
+import { successionAt, successionInput } from '../../shared/domain/succession.js';
 import { scoreLocation } from '../../shared/domain/scoring.js';
 import { loadMarket } from '../../shared/application/market.js';
 import type { AssessmentStore, BaselineStore, QuarantineStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
@@ -63,8 +64,11 @@ function admitMarket(market: MarketSnapshot): { market: MarketSnapshot; rejected
   return { market: { ...market, signalsByLocation: admit(market.signalsByLocation), signalsByProvider: admit(market.signalsByProvider) }, rejected };
 }
 
+/** The market's figures over live registrations: a home that changed owner counts once, under its successor. */
 function marketBaseline(market: MarketSnapshot, asOf: IsoDate, model: RiskModelConfig): MarketBaseline {
-  return computeBaseline({ asOf, locations: market.locations, signalsByLocation: market.signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
+  const succession = successionAt(market.links ?? [], asOf);
+  const locations = market.locations.filter((l) => succession.successorOf(l.locationId) === undefined);
+  return computeBaseline({ asOf, locations, signalsByLocation: market.signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
 }
 
 export async function scoreAll(ports: ScorePorts, asOf: IsoDate, model: RiskModelConfig): Promise<ScoreReport> {
@@ -119,7 +123,7 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
   const score = async (location: Location) =>
     scoreLocation({
       location,
-      signals: await ports.signals.signalsFor({ type: 'location', id: location.locationId }),
+      ...(await successionOf(ports, location.locationId, asOf)),
       providerSignals: await signalsOfProvider(location.providerId),
       baseline,
       asOf,
@@ -162,6 +166,27 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
   const assessments = [...fresh.values(), ...providerAssessments, ...groupAssessments];
   await ports.assessments.putAssessments(assessments);
   return { asOf, computed, rejected: rejected.length, assessments };
+}
+
+/** Registrations a successor's history is followed back through; as in the domain, no service changes hands more often. */
+const MAX_PREDECESSORS = 8;
+
+/**
+ * A location's signals with those it inherits, and its links: its own links, then each predecessor's in
+ * turn, reading every registration in the chain once.
+ */
+async function successionOf(ports: ScorePorts, locationId: string, asOf: IsoDate) {
+  const links = new Map<string, RegistrationLink>();
+  const chain = new Set([locationId]);
+  let frontier = [locationId];
+  while (frontier.length > 0 && chain.size <= MAX_PREDECESSORS) {
+    const found = (await pMap(frontier, (id) => ports.reference.linksOf(id))).flat();
+    for (const link of found) links.set(`${link.predecessorId}#${link.successorId}#${link.evidence}`, link);
+    frontier = found.filter((link) => frontier.includes(link.successorId) && !chain.has(link.predecessorId)).map((link) => link.predecessorId);
+    for (const id of frontier) chain.add(id);
+  }
+  const signals = new Map(await pMap([...chain], async (id) => [id, await ports.signals.signalsFor({ type: 'location', id })] as const, { concurrency: READ_CONCURRENCY }));
+  return successionInput(locationId, successionAt([...links.values()], asOf), (id) => signals.get(id) ?? []);
 }
 
 export interface ReplayReport {

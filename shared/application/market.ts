@@ -13,17 +13,19 @@ export async function signalsBySubject(signals: SignalStore, type: 'location' | 
   return new Map(await pMap(ids, async (id) => [id, await signals.signalsFor({ type, id })] as const, { concurrency: READ_CONCURRENCY }));
 }
 
-/** Every location, provider and group with all their signals. */
+/** Every location, provider and group with all their signals, and the links between registrations. */
 export async function loadMarket(ports: { reference: ReferenceStore; signals: SignalStore }): Promise<MarketSnapshot> {
-  const [locations, providers, groups] = await Promise.all([
+  const [locations, providers, groups, links] = await Promise.all([
     ports.reference.listLocations(),
     ports.reference.listProviders(),
     ports.reference.listGroups(),
+    ports.reference.listLinks(),
   ]);
   return {
     locations,
     providers,
     groups,
+    links,
     signalsByLocation: await signalsBySubject(ports.signals, 'location', locations.map((l) => l.locationId)),
     signalsByProvider: await signalsBySubject(ports.signals, 'provider', providers.map((p) => p.providerId)),
   };

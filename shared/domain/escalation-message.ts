@@ -49,6 +49,19 @@ export const AffectedCouncil = z.strictObject({
 });
 export type AffectedCouncil = z.infer<typeof AffectedCouncil>;
 
+/** A registration that took over one of the subject's services: why a deregistration is not a closure (all public). */
+export const PassedTo = z.strictObject({
+  /** The successor registration. */
+  locationId: z.string(),
+  name: z.nullable(z.string()),
+  cqcUrl: z.string(),
+  on: IsoDateSchema,
+  reason: z.string(),
+  /** CQC's own relationship, or the heuristic that linked them (same UPRN; same postcode and a similar name). */
+  basis: z.string(),
+});
+export type PassedTo = z.infer<typeof PassedTo>;
+
 /** What one recipient is asked to do, by when, and the two ways to acknowledge it. */
 export const Ask = z.strictObject({
   action: z.string(),
@@ -93,6 +106,8 @@ export const EscalationMessage = z.strictObject({
   likelihood: z.nullable(z.number()),
   impact: z.nullable(ImpactTier),
   hardTriggers: z.array(z.string()),
+  /** Where the subject's services passed to successor registrations (a change of owner, a move): why it stood down. */
+  passedTo: z.array(PassedTo),
   concernCategories: z.array(z.enum(CONCERN_CATEGORIES)),
   evidence: z.array(FactorSchema),
   /** Set where financial evidence was withheld from this recipient: a financial concern exists. */
@@ -177,6 +192,7 @@ function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market:
     impact: a.impact,
     // Hard triggers are public record (a rating, a Gazette notice, a council decision).
     hardTriggers: a.hardTriggers,
+    passedTo: passedToOf(a, market),
     concernCategories: concernCategories(a),
     actionsTaken: actionsTaken(a),
     bedsAtRisk: a.beds,
@@ -188,6 +204,17 @@ function noticeOf(episode: Episode, kind: ChangeKind, a: RiskAssessment, market:
     legalBasis: protocol.legalBasis,
     protocolVersion: protocol.version,
   };
+}
+
+function passedToOf(a: RiskAssessment, market: MarketContext): PassedTo[] {
+  return (a.passedOn ?? []).map((link) => ({
+    locationId: link.locationId,
+    name: market.locations.get(link.locationId)?.name ?? null,
+    cqcUrl: cqcUrl('location', link.locationId),
+    on: link.linkedOn,
+    reason: link.reason,
+    basis: link.evidence === 'cqc-relationship' ? 'CQC relationship' : `${link.evidence.replaceAll('-', ' ')} (heuristic, confidence ${link.confidence})`,
+  }));
 }
 
 function affectedCouncil(gss: string, host: boolean): AffectedCouncil {

@@ -28,6 +28,11 @@ const workingDays = (n: number) => `${n} working day${n === 1 ? '' : 's'}`;
 const councilName = (gss: string) => councilByGss(gss)?.name ?? gss;
 
 function responseLine(m: MessageContent, protocol: Protocol): string {
+  if (m.changeKind === 'stood-down' && m.passedTo.length > 0) {
+    const successors = m.passedTo.map((to) => `${to.name ?? 'a new registration'} (${to.locationId}, ${to.cqcUrl}) on ${to.on} (${to.reason}; ${to.basis})`);
+    const what = m.subject.type === 'location' ? 'The registration passed to' : `Each of its services passed to a new registration:`;
+    return `Stood down: not a closure. ${what} ${successors.join('; ')}. Each service continues under its new registration, with its history. No response is needed.`;
+  }
   if (m.changeKind === 'stood-down') {
     return `Stood down after ${protocol.episodes.standDownAfterAssessments} consecutive assessments below the exit threshold; no response is needed.`;
   }
@@ -84,7 +89,7 @@ export function escalationText(m: MessageContent, protocol: Protocol): { summary
     ...councilLines(m),
     `Concerns: ${m.concernCategories.join(', ') || 'none recorded'}`,
     `Likelihood ${m.likelihood}/100, impact ${m.impact}, beds at risk ${m.bedsAtRisk}`,
-    ...(m.evidence.length ? ['Evidence:', ...m.evidence.slice(0, 8).map((f) => `- ${f.indicator} (+${f.points}; ${f.evidence.map((e) => `${e.source} ${e.date}: ${e.value}`).join('; ')})`)] : []),
+    ...(m.evidence.length ? ['Evidence:', ...m.evidence.slice(0, 8).map((f) => `- ${f.indicator} (+${f.points}; ${f.evidence.map((e) => `${e.source} ${e.date}: ${e.value}${e.inheritedFrom ? ` (as ${e.inheritedFrom}, before the change)` : ''}`).join('; ')})`)] : []),
     ...(m.financialConcernNotice ? [m.financialConcernNotice] : []),
     ...(m.operationalConcernNotice ? [m.operationalConcernNotice] : []),
     `Actions already taken by councils: ${m.actionsTaken.map((t) => `${t.action}${t.council ? ` by ${councilName(t.council)}` : ''}${t.since ? ` since ${t.since}` : ''}`).join('; ') || 'none recorded'}`,

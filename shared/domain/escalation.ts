@@ -67,6 +67,8 @@ export function recipientsFor(a: RiskAssessment, tier: Tier, market: MarketConte
  */
 export function decideEscalation(a: RiskAssessment, current: Episode | undefined, market: MarketContext, protocol: Protocol): EscalationDecision | null {
   if (current && a.asOf <= current.lastAssessedOn) return null;
+  // A registration that passed to a successor is not a failure: it opens nothing, and its open episode stands down.
+  if (a.passedOn) return current?.status === 'open' ? standDownPassedOn(a, current, market, protocol) : null;
   return current?.status === 'open' ? progressEpisode(a, current, market, protocol) : openEpisode(a, market, protocol);
 }
 
@@ -122,6 +124,12 @@ function progressEpisode(a: RiskAssessment, open: Episode, market: MarketContext
     notifications: [...open.notifications, ...recipients.filter((r) => !toldAtTier.has(r.id)).map((r) => notification(r, tier, a.asOf, protocol))],
   };
   return notify(worsened, tier === open.tier ? 'worsened' : 'raised', recipients, a, market, protocol);
+}
+
+/** Stands an episode down at once, telling everyone told that the service continues under a new registration. */
+function standDownPassedOn(a: RiskAssessment, open: Episode, market: MarketContext, protocol: Protocol): EscalationDecision {
+  const stoodDown: Episode = { ...open, lastAssessedOn: a.asOf, status: 'stood-down', change: open.change + 1, lastChangedOn: a.asOf };
+  return notify(stoodDown, 'stood-down', everyoneTold(open), a, market, protocol);
 }
 
 /**

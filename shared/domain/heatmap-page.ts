@@ -143,7 +143,16 @@ function figureLines(cell: HeatMapCell): string[] {
     `${n(cell.locations)} locations, ${n(cell.beds)} beds, ` +
       `${n(cell.providers)} providers (${n(cell.sharedProviders)} also in other councils)`,
     ...METRICS.map((metric) => `${metric.label}: ${metric.describe(cell)}`),
+    deregistrationLine(cell),
   ];
+}
+
+/** A change of owner or a move is not a closure: the two are told apart wherever deregistrations are counted. */
+function deregistrationLine({ deregistrations: d }: HeatMapCell): string {
+  return (
+    `Registrations cancelled (12 months): ${n(d.closures)} closures; ${n(d.ownershipChanges)} changes of owner, ` +
+    `${n(d.moves)} moves and ${n(d.otherSuccessions)} other transfers, each continuing under a new registration`
+  );
 }
 
 function mapSvg(heatMap: HeatMap, hexjson: HexJson): string {

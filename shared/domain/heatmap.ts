@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { COUNCILS } from './councils.js';
 import type { LocationMarketFacts } from './market-facts.js';
+import { addMonths } from './dates.js';
 import {
   ADASS_REGIONS,
   AdassRegion,
@@ -10,9 +11,12 @@ import {
   isCareHome,
   type Location,
   type Rating,
+  type RegistrationLink,
   type RiskAssessment,
   SIZE_BANDS,
+  type SuccessionKind,
 } from './model.js';
+import { successionAt } from './succession.js';
 
 export const ENGLAND_CODE = 'E92000001';
 
@@ -97,6 +101,12 @@ export const HeatMapCell = z.object({
   }),
   /** Care homes with a stale Capacity Tracker return, over care homes whose facts are known. */
   staleReturns: Share,
+  /**
+   * Registrations cancelled in the 12 months to the date, by what happened: a service that passed to a
+   * successor (a change of owner, a move) is not a closure. Those that passed on count in no other figure:
+   * the service counts once, under its successor.
+   */
+  deregistrations: z.object({ ownershipChanges: Count, moves: Count, otherSuccessions: Count, closures: Count }),
 });
 export type HeatMapCell = z.infer<typeof HeatMapCell>;
 
@@ -115,7 +125,17 @@ export interface BuildHeatMapInput {
   facts: ReadonlyMap<string, LocationMarketFacts>;
   locationAssessments: readonly RiskAssessment[];
   providerAssessments: readonly RiskAssessment[];
+  /** Links between registrations: which cancelled registrations passed to a successor. */
+  links?: readonly RegistrationLink[];
 }
+
+type DeregistrationKind = keyof HeatMapCell['deregistrations'];
+const DEREGISTRATION_OF: Record<SuccessionKind, DeregistrationKind> = {
+  'ownership-change': 'ownershipChanges',
+  move: 'moves',
+  'nhs-transfer': 'otherSuccessions',
+  other: 'otherSuccessions',
+};
 
 type BandKey = Band | 'unassessed';
 type Ratio = { numerator: number; denominator: number };
@@ -154,6 +174,7 @@ interface Tally {
   careHomeConcernsLast12Months: number;
   careHomeConcernsPrevious12Months: number;
   staleReturns: number;
+  deregistrations: Record<DeregistrationKind, number>;
 }
 
 const zeroBands = (): Record<BandKey, number> => ({ Green: 0, Amber: 0, Red: 0, unassessed: 0 });
@@ -181,6 +202,7 @@ function newTally(area: Area): Tally {
     careHomeConcernsLast12Months: 0,
     careHomeConcernsPrevious12Months: 0,
     staleReturns: 0,
+    deregistrations: { ownershipChanges: 0, moves: 0, otherSuccessions: 0, closures: 0 },
   };
 }
 
@@ -309,6 +331,7 @@ function toCell(
       trend: trendOf(tally.concernsLast12Months, tally.concernsPrevious12Months),
     },
     staleReturns: share(tally.staleReturns, tally.careHomesWithFacts),
+    deregistrations: tally.deregistrations,
   };
 }
 
@@ -339,18 +362,24 @@ export function buildHeatMap(input: BuildHeatMapInput): HeatMap {
   );
   const england = newTally({ level: 'england', code: ENGLAND_CODE, name: 'England', region: null });
 
+  const succession = successionAt(input.links ?? [], input.asOf);
+  const yearAgo = addMonths(input.asOf, -12);
   const providerCouncils = new Map<string, Set<string>>();
   for (const location of input.locations) {
+    const tallies = [councilTallies.get(location.councilGss), regionTallies.get(location.region), england].filter((t) => t !== undefined);
+    const passedTo = succession.successorOf(location.locationId);
+    if (passedTo) {
+      if (passedTo.linkedOn > yearAgo) for (const tally of tallies) tally.deregistrations[DEREGISTRATION_OF[passedTo.kind]] += 1;
+      continue;
+    }
+    const closedOn = input.facts.get(location.locationId)?.deregisteredOn ?? null;
+    if (closedOn !== null && closedOn > yearAgo) for (const tally of tallies) tally.deregistrations.closures += 1;
     const councils = providerCouncils.get(location.providerId) ?? new Set<string>();
     councils.add(location.councilGss);
     providerCouncils.set(location.providerId, councils);
 
     const c = contributionOf(location, input.facts.get(location.locationId), locationBands, providerBands);
-    const council = councilTallies.get(location.councilGss);
-    if (council) add(council, c);
-    const region = regionTallies.get(location.region);
-    if (region) add(region, c);
-    add(england, c);
+    for (const tally of tallies) add(tally, c);
   }
 
   const tallies = [...councilTallies.values(), ...regionTallies.values(), england];

@@ -1,7 +1,7 @@
 // One location's market facts as known on a date: the per-location inputs of the heat map.
 import * as z from 'zod/mini';
 import { addMonths, monthOf, monthsBetween } from './dates.js';
-import { knownAt } from './known-at.js';
+import { knownAt, latestReport } from './known-at.js';
 import {
   CapacityFacts,
   CqcId,
@@ -44,6 +44,8 @@ export const LocationMarketFacts = z.object({
   concernsPrevious12Months: Count,
   section42EnquiriesLast12Months: Count,
   latestOverallRating: z.nullable(Rating),
+  /** The day the registration was cancelled, where the latest registration signal says it was. */
+  deregisteredOn: z.nullable(IsoDate),
 });
 export type LocationMarketFacts = z.infer<typeof LocationMarketFacts>;
 
@@ -103,6 +105,7 @@ export function marketFactsFor(location: Location, signals: readonly Signal[], a
   }
 
   const latestRating = latest(known.filter(isKind('rating')), compareSignals);
+  const registration = latestReport(known.filter(isKind('registration')));
 
   return {
     locationId: location.locationId,
@@ -121,5 +124,6 @@ export function marketFactsFor(location: Location, signals: readonly Signal[], a
     concernsPrevious12Months,
     section42EnquiriesLast12Months,
     latestOverallRating: latestRating?.facts.overall ?? null,
+    deregisteredOn: registration?.facts.status === 'Deregistered' ? registration.describedOn : null,
   };
 }

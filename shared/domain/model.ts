@@ -375,10 +375,12 @@ export const RiskAssessment = z.object({
   /** Set on providers and groups with locations in more than one council: a failure is a regional event. */
   sharedAcrossCouncils: z.boolean(),
   /**
-   * Set on a location whose registration passed to a successor: no longer a live service, so it raises no
-   * escalation, counts in no roll-up or heat map total, and stands down any episode it had.
+   * Set where the subject's registrations passed to successors (a change of owner, a move): for a location
+   * its successor; for a provider or group whose every service passed on, each service's. It is then no
+   * longer live: it raises no escalation, counts in no roll-up or heat map total, and any open episode of it
+   * stands down.
    */
-  succeededBy: z.optional(SuccessionNote),
+  passedOn: z.optional(z.array(SuccessionNote)),
   /** Set on a location carrying a predecessor's history (its ratings, capacity returns and concerns). */
   inheritedFrom: z.optional(z.array(SuccessionNote)),
 });

@@ -1,5 +1,5 @@
-// Provider and group risk from their members' assessments. A provider is its locations, a group its
-// providers, each member weighted by its beds (a community service counts as a 10-bed home, so home care
+// Provider and group risk from their members' assessments. A provider is its live locations, a group its
+// live providers (a home that changed owner counts under its new owner only), each member weighted by its beds (a community service counts as a 10-bed home, so home care
 // is not weightless). Company-level signals (accounts, insolvency, a provider-wide s.56 notice) already
 // sit in every location's assessment, so they carry through at full weight.
 import type { MarketBaseline } from './baseline.js';
@@ -24,7 +24,12 @@ const memberWeight = (a: RiskAssessment) => Math.max(a.beds, COMMUNITY_SERVICE_W
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export function rollUp(input: RollUpInput): RiskAssessment {
-  const { members, model, baseline } = input;
+  const { model, baseline } = input;
+  // A subject whose every service passed to a successor is itself passed on: rolled up from those services
+  // so it is still assessed (and any open episode of it stands down), but never escalated.
+  const live = input.members.filter((m) => m.passedOn === undefined);
+  const members = live.length > 0 ? live : input.members;
+  const passedOn = live.length > 0 ? undefined : members.flatMap((m) => m.passedOn ?? []);
   const totalWeight = members.reduce((sum, m) => sum + memberWeight(m), 0);
   const share = (m: RiskAssessment) => (totalWeight > 0 ? memberWeight(m) / totalWeight : 0);
 
@@ -78,6 +83,7 @@ export function rollUp(input: RollUpInput): RiskAssessment {
     beds: members.reduce((sum, m) => sum + m.beds, 0),
     bedsByCouncil,
     sharedAcrossCouncils: councils.length > 1,
+    ...(passedOn && passedOn.length > 0 ? { passedOn } : {}),
   };
 }
 

@@ -1,10 +1,11 @@
 // Scores a set of locations and rolls them up to their providers and groups, as of one date.
 import type { MarketBaseline } from './baseline.js';
 import { groupBy } from './collections.js';
-import type { Group, IsoDate, Location, Provider, RiskAssessment, Signal } from './model.js';
+import type { Group, IsoDate, Location, Provider, RegistrationLink, RiskAssessment, Signal } from './model.js';
 import type { RiskModelConfig } from './risk-model.js';
 import { rollUp } from './roll-up.js';
 import { scoreLocation } from './scoring.js';
+import { successionAt, successionInput } from './succession.js';
 
 export interface MarketSnapshot {
   locations: readonly Location[];
@@ -12,6 +13,8 @@ export interface MarketSnapshot {
   groups: readonly Group[];
   signalsByLocation: ReadonlyMap<string, readonly Signal[]>;
   signalsByProvider: ReadonlyMap<string, readonly Signal[]>;
+  /** Links between registrations (changes of owner, moves): which deregistrations are not closures. */
+  links?: readonly RegistrationLink[];
 }
 
 export interface MarketAssessments {
@@ -21,10 +24,12 @@ export interface MarketAssessments {
 }
 
 export function scoreMarket(snapshot: MarketSnapshot, asOf: IsoDate, model: RiskModelConfig, baseline: MarketBaseline): MarketAssessments {
+  const succession = successionAt(snapshot.links ?? [], asOf);
+  const signalsOf = (id: string) => snapshot.signalsByLocation.get(id) ?? [];
   const locations = snapshot.locations.map((location) =>
     scoreLocation({
       location,
-      signals: snapshot.signalsByLocation.get(location.locationId) ?? [],
+      ...successionInput(location.locationId, succession, signalsOf),
       providerSignals: snapshot.signalsByProvider.get(location.providerId) ?? [],
       baseline,
       asOf,

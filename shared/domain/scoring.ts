@@ -3,7 +3,7 @@
 // assessment out, so any past assessment can be reproduced from the stored signals and the model version.
 import { addMonths, monthOf, monthsBetween } from './dates.js';
 import type { MarketBaseline } from './baseline.js';
-import { knownAt } from './known-at.js';
+import { knownAt, latestReport } from './known-at.js';
 import {
   type Band,
   BANDS,
@@ -18,12 +18,14 @@ import {
   type Location,
   type MonitoringLevel,
   type Rating,
+  type RegistrationLink,
   type RiskAssessment,
   type Signal,
   type SignalKind,
   type SignalOf,
 } from './model.js';
 import type { RiskModelConfig } from './risk-model.js';
+import { noteOf } from './succession.js';
 import { cusumFall, ewmaRise, mean, standardDeviation } from './trends.js';
 
 export const HARD_TRIGGERS = {
@@ -45,7 +47,12 @@ function ofKind<K extends SignalKind>(signals: readonly Signal[], kind: K): Sign
 
 const latest = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 
-const evidence = (signal: Signal, value: string): Evidence => ({ source: signal.source, date: signal.describedOn, value });
+const evidence = (signal: Signal, value: string): Evidence => ({
+  source: signal.source,
+  date: signal.describedOn,
+  value,
+  ...(signal.inheritedFrom === undefined ? {} : { inheritedFrom: signal.inheritedFrom }),
+});
 
 const RATING_RANK: Record<Rating, number> = { Outstanding: 0, Good: 1, 'Requires improvement': 2, Inadequate: 3 };
 
@@ -344,9 +351,26 @@ function commissionerTriggers(signals: Signal[], ctx: Context): void {
   }
 }
 
-function registrationTriggers(signals: Signal[], ctx: Context): void {
-  if (latest(ofKind(signals, 'registration'))?.facts.status === 'Deregistered') ctx.hardTriggers.add(HARD_TRIGGERS.deregistered);
+/** A deregistration is a closure only while no successor is known: a change of owner or a move is not. */
+function registrationTriggers(signals: Signal[], succeededBy: RegistrationLink | undefined, ctx: Context): void {
+  if (succeededBy === undefined && latestReport(ofKind(signals, 'registration'))?.facts.status === 'Deregistered') ctx.hardTriggers.add(HARD_TRIGGERS.deregistered);
 }
+
+const SUCCESSION_WORDS: Record<RegistrationLink['kind'], string> = {
+  'ownership-change': 'change of owner',
+  move: 'move',
+  'nhs-transfer': 'NHS transfer',
+  other: 're-registration',
+};
+
+const linkBasis = (link: RegistrationLink): string =>
+  `${link.reason}; ${link.evidence === 'cqc-relationship' ? 'CQC relationship' : `heuristic, confidence ${link.confidence}`}`;
+
+/** What the flags say of a registration that passed on, or of one carrying a predecessor's history. */
+export const passedOnFlag = (link: RegistrationLink): string =>
+  `Not a closure: registration passed to ${link.successorId} on ${link.linkedOn} (${SUCCESSION_WORDS[link.kind]}: ${linkBasis(link)})`;
+export const inheritedFlag = (link: RegistrationLink): string =>
+  `Registered on ${link.linkedOn} as successor of ${link.predecessorId} (${SUCCESSION_WORDS[link.kind]}: ${linkBasis(link)}): its ratings, returns and concerns are carried across`;
 
 const familyScore = (d: FamilyDraft): number | null => (d.hasData ? Math.min(100, d.factors.reduce((sum, f) => sum + f.points, 0)) : null);
 
@@ -416,6 +440,10 @@ export interface LocationScoringInput {
   baseline: MarketBaseline;
   asOf: IsoDate;
   model: RiskModelConfig;
+  /** The registration this one passed to (a change of owner, a move): it is then no longer a live service. */
+  succeededBy?: RegistrationLink;
+  /** The registrations this one took over: their history is among `signals`, marked as inherited. */
+  predecessors?: readonly RegistrationLink[];
 }
 
 export function scoreLocation(input: LocationScoringInput): RiskAssessment {
@@ -431,7 +459,13 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     workforceFamily(own, ctx),
   ];
   commissionerTriggers([...own, ...company], ctx);
-  registrationTriggers(own, ctx);
+  registrationTriggers(own, input.succeededBy, ctx);
+  const { succeededBy, predecessors = [] } = input;
+  // A registration that passed on holds no residents under it: its triggers and data flags belong to its successor.
+  if (succeededBy) {
+    ctx.hardTriggers.clear();
+    ctx.flags.splice(0, ctx.flags.length, passedOnFlag(succeededBy));
+  }
   const families = drafts.map((d) => toFamilyResult(d, model));
   const likelihood = likelihoodOf(families, model);
   const impact = locationImpact(location, own, ctx);
@@ -451,12 +485,14 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     confidence: confidenceOf(drafts, model),
     modelVersion: model.version,
     baselineVersion: baseline.version,
-    flags: [...ctx.flags, ...impact.reasons.map((r) => `High impact: ${r}`)],
+    flags: [...predecessors.map(inheritedFlag), ...ctx.flags, ...(succeededBy ? [] : impact.reasons.map((r) => `High impact: ${r}`))],
     councils: [location.councilGss],
     regions: [location.region],
     beds: location.beds,
     bedsByCouncil: { [location.councilGss]: location.beds },
     sharedAcrossCouncils: false,
+    ...(succeededBy ? { passedOn: [noteOf(succeededBy, succeededBy.successorId)] } : {}),
+    ...(predecessors.length > 0 ? { inheritedFrom: predecessors.map((link) => noteOf(link, link.predecessorId)) } : {}),
   };
 }
 

@@ -103,3 +103,15 @@ export function withInherited(own: readonly Signal[], inherited: readonly Signal
   const ownRatings = new Set(own.filter((s) => s.facts.kind === 'rating').map((s) => s.describedOn));
   return [...own, ...inherited.filter((s) => s.facts.kind !== 'rating' || !ownRatings.has(s.describedOn))];
 }
+
+/**
+ * A location's scoring input as of a date: its own signals with those it inherits from predecessor
+ * registrations, and the links that make it a successor or a registration that passed on.
+ */
+export function successionInput(locationId: string, succession: Succession, signalsOf: (locationId: string) => readonly Signal[]) {
+  return {
+    signals: withInherited(signalsOf(locationId), inheritedSignals(locationId, succession, signalsOf)),
+    succeededBy: succession.successorOf(locationId),
+    predecessors: succession.predecessorsOf(locationId),
+  };
+}

@@ -1,10 +1,14 @@
 // The CQC public API's location resource (`GET /locations/{id}`), one response a file or a JSON array of them,
-// into the location's reference record and dated signals: each published rating with its key questions, a
-// deregistration, and since when the registered manager has been absent. The schema names no `contacts` and
-// no person, so zod drops them with every other undeclared key before any code sees the document.
+// into the location's reference record (with its UPRN and postcode), dated signals (each published rating with
+// its key questions, a deregistration, and since when the registered manager has been absent) and the links to
+// the registrations before and after it that CQC states in `relationships`. The schema names no `contacts`, no
+// person and no related location's name, so zod drops them with every other undeclared key before any code
+// sees the document.
 import * as z from 'zod/mini';
 import { councilByName } from '../domain/councils.js';
-import { CqcId, IsoDate, KEY_QUESTIONS, type KeyQuestion, type Location, type Rating, type Signal } from '../domain/model.js';
+import { CqcId, IsoDate, KEY_QUESTIONS, type KeyQuestion, type Location, type Rating, type RegistrationLink, type Signal } from '../domain/model.js';
+import { kindOfReason } from '../domain/succession.js';
+import { postcodeFrom, uprnFrom } from './address-keys.js';
 import { emptyBatch, type ParseContext, type SourceParser } from './batch.js';
 import { ratingFromText, serviceKindOf, sizeBandOf } from './cqc-terms.js';
 import { type RecordChecks, shown, slug } from './csv-rows.js';
@@ -16,6 +20,8 @@ const KeyQuestionRating = z.object({ name: z.string(), rating: z.optional(z.stri
 const RatedQuestions = z.optional(z.array(KeyQuestionRating));
 /** `assessmentPlanPublishedDateTime` comes as "2024-01-01 00:00:00" or as an ISO timestamp; its date is the day. */
 const PublishedDateTime = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}([T ].*)?$/, 'a date such as 2024-01-01 or 2024-01-01 00:00:00'));
+/** One registration before or after this one; `relatedLocationName` is not read. */
+const Relationship = z.object({ relatedLocationId: CqcId, type: z.string(), reason: z.string() });
 
 // The API leaves out what a location does not have (no deregistration date, no manager absence, no rating yet).
 const ApiLocation = z.object({
@@ -28,6 +34,10 @@ const ApiLocation = z.object({
   dormancy: z.optional(z.enum(['Y', 'N'])),
   numberOfBeds: z.optional(z.int().check(z.nonnegative())),
   localAuthority: z.string(),
+  // The API has given the UPRN both as text and as a number.
+  uprn: z.optional(z.union([z.string(), z.number()])),
+  postalCode: z.optional(z.string()),
+  relationships: z.optional(z.array(Relationship)),
   registeredManagerAbsentDate: z.optional(IsoDate),
   gacServiceTypes: z.optional(z.array(z.object({ name: z.optional(z.string()), description: z.optional(z.string()) }))),
   specialisms: z.optional(z.array(z.object({ name: z.string() }))),
@@ -149,7 +159,8 @@ function ratingSignals(doc: ApiLocation, checks: RecordChecks, context: ParseCon
   return [...signals.values()];
 }
 
-function registrationSignals(doc: ApiLocation, checks: RecordChecks, context: ParseContext): Signal[] {
+/** The manager and deregistration signals, with the day the registration was cancelled where it was. */
+function registrationSignals(doc: ApiLocation, checks: RecordChecks, context: ParseContext): { signals: Signal[]; deregisteredOn?: IsoDate } {
   const subject = { type: 'location', id: doc.locationId } as const;
   const absentSince =
     doc.registeredManagerAbsentDate === undefined ? null : checks.pastDate('registeredManagerAbsentDate', doc.registeredManagerAbsentDate);
@@ -168,7 +179,7 @@ function registrationSignals(doc: ApiLocation, checks: RecordChecks, context: Pa
   const { deregistrationDate } = doc;
   if (doc.registrationStatus === 'Registered') {
     if (deregistrationDate !== undefined) checks.add('deregistrationDate', `${shown(deregistrationDate)} is given while registrationStatus is Registered`);
-    return signals;
+    return { signals };
   }
   const deregisteredOn =
     deregistrationDate === undefined
@@ -184,7 +195,74 @@ function registrationSignals(doc: ApiLocation, checks: RecordChecks, context: Pa
       facts: { kind: 'registration', status: 'Deregistered', dormant: doc.dormancy === 'Y', registeredManagerAbsentSince: null },
     });
   }
-  return signals;
+  return { signals, deregisteredOn };
+}
+
+/** The address keys where the document gives them; a blank one is as good as absent. */
+function addressKeys(doc: ApiLocation, checks: RecordChecks): Pick<Location, 'uprn' | 'postcode'> {
+  const keys: Pick<Location, 'uprn' | 'postcode'> = {};
+  if (doc.uprn !== undefined && doc.uprn !== '') {
+    keys.uprn = uprnFrom(doc.uprn) ?? checks.add('uprn', `${shown(doc.uprn)} is not a UPRN (up to 12 digits)`);
+  }
+  if (doc.postalCode !== undefined && doc.postalCode.trim() !== '') {
+    keys.postcode = postcodeFrom(doc.postalCode) ?? checks.add('postalCode', `${shown(doc.postalCode)} is not a UK postcode`);
+  }
+  return keys;
+}
+
+/** Which side of a relationship the related location is, by CQC's `type`. */
+const RELATED_SIDE: ReadonlyMap<string, 'predecessor' | 'successor'> = new Map([
+  ['hsca-predecessor', 'predecessor'],
+  ['hsca-successor', 'successor'],
+]);
+
+/**
+ * The links the document states, dated by the day the service passed on: the predecessor's deregistration when
+ * this document is the predecessor's, else this (successor's) registration. A predecessor still registered has
+ * not passed its service on yet: its link is stated again, dated, once it is deregistered.
+ */
+function statedLinks(doc: ApiLocation, location: Location, checks: RecordChecks, context: ParseContext): RegistrationLink[] {
+  return (doc.relationships ?? []).flatMap((relationship, r): RegistrationLink[] => {
+    const { relatedLocationId: related, type, reason } = relationship;
+    if (related === doc.locationId) {
+      checks.add(`relationships.${r}.relatedLocationId`, 'names the location itself');
+      return [];
+    }
+    const side = RELATED_SIDE.get(slug(type));
+    // CQC documents only these two types. Another would state no succession this reader could date, and refusing
+    // the document for it would lose the location's ratings over a field nothing else reads.
+    if (side === undefined) return [];
+    const linkedOn = side === 'predecessor' ? location.registeredOn : location.deregisteredOn;
+    if (linkedOn === undefined) return [];
+    return [
+      {
+        predecessorId: side === 'predecessor' ? related : doc.locationId,
+        successorId: side === 'predecessor' ? doc.locationId : related,
+        linkedOn,
+        kind: kindOfReason(reason),
+        reason: reason.trim(),
+        evidence: 'cqc-relationship',
+        confidence: 1,
+        source: SOURCE,
+        origin: context.origin,
+        receivedOn: context.receivedOn,
+      },
+    ];
+  });
+}
+
+/**
+ * One link per pair of registrations when both documents are in the file: the predecessor's own, which dates it
+ * by the deregistration the successor's document cannot know.
+ */
+function oneLinkPerPair(records: readonly { location: Location; links: RegistrationLink[] }[]): RegistrationLink[] {
+  const stated = records.flatMap(({ location, links }) => links.map((link) => ({ link, byPredecessor: link.predecessorId === location.locationId })));
+  const links = new Map<string, RegistrationLink>();
+  for (const { link } of stated.toSorted((a, b) => Number(b.byPredecessor) - Number(a.byPredecessor))) {
+    const pair = `${link.predecessorId}#${link.successorId}`;
+    if (!links.has(pair)) links.set(pair, link);
+  }
+  return [...links.values()];
 }
 
 /** The reference record: the council by CQC's spelling in the reference table, and its ADASS region from there. */
@@ -192,6 +270,7 @@ function locationRecord(doc: ApiLocation, checks: RecordChecks): Location | unde
   const council = councilByName(doc.localAuthority);
   if (!council) checks.add('localAuthority', `${shown(doc.localAuthority)} is not an English council with adult social services responsibility`);
   const registeredOn = checks.pastDate('registrationDate', doc.registrationDate);
+  const keys = addressKeys(doc, checks);
   if (!council || registeredOn === undefined) return undefined;
   const beds = doc.numberOfBeds ?? 0;
   return {
@@ -205,22 +284,33 @@ function locationRecord(doc: ApiLocation, checks: RecordChecks): Location | unde
     sizeBand: sizeBandOf(beds),
     specialisms: (doc.specialisms ?? []).map((specialism) => specialism.name),
     registeredOn,
+    ...keys,
   };
 }
 
 export const parseCqcApiLocations: SourceParser = (text, context) => {
   const firstRows = new Map<string, number>();
-  const { records, quarantine } = parseJsonRecords<{ location: Location; signals: Signal[] }>(text, context, {
+  const { records, quarantine } = parseJsonRecords<{ location: Location; signals: Signal[]; links: RegistrationLink[] }>(text, context, {
     source: SOURCE,
     recordId: (json) => stringAt(json, ['locationId']),
     read: (json, row, checks) => {
       const doc = readDocument(ApiLocation, json, checks, NAME_FIELDS);
       if (doc === undefined) return undefined;
       checks.unique('locationId', doc.locationId, firstRows, row);
-      const location = locationRecord(doc, checks);
-      const signals = [...ratingSignals(doc, checks, context), ...registrationSignals(doc, checks, context)];
-      return location && [{ location, signals }];
+      const record = locationRecord(doc, checks);
+      const ratings = ratingSignals(doc, checks, context);
+      const registration = registrationSignals(doc, checks, context);
+      if (!record) return undefined;
+      const location = registration.deregisteredOn === undefined ? record : { ...record, deregisteredOn: registration.deregisteredOn };
+      return [{ location, signals: [...ratings, ...registration.signals], links: statedLinks(doc, location, checks, context) }];
     },
   });
-  return { ...emptyBatch(), locations: records.map((r) => r.location), signals: records.flatMap((r) => r.signals), quarantine };
+  const links = oneLinkPerPair(records);
+  return {
+    ...emptyBatch(),
+    locations: records.map((r) => r.location),
+    signals: records.flatMap((r) => r.signals),
+    ...(links.length > 0 ? { links } : {}),
+    quarantine,
+  };
 };

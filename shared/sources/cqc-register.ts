@@ -1,10 +1,12 @@
-// Reads the CQC care directory extract (the 45-column register CSV) into locations, providers, brands and
-// dated rating and registration signals. Every data row is either kept or quarantined with its line and reason.
+// Reads the CQC care directory extract (the 45-column register CSV) into locations (with their UPRN, which tells
+// a change of owner from a closure), providers, brands and dated rating and registration signals. Every data row
+// is either kept or quarantined with its line and reason.
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { councilByName } from '../domain/councils.js';
 import { type Council, CqcId, Group, type IsoDate, Location, Provider, type Rating, Signal } from '../domain/model.js';
 import { describeIssue, emptyBatch, type ParseContext, type SourceParser } from './batch.js';
+import { uprnFrom } from './address-keys.js';
 import { normaliseCompanyNumber } from './companies-house.js';
 import { ratingFromText, serviceKindOf, sizeBandOf } from './cqc-terms.js';
 import { oversizedFields, oversizedFile, type Problem, quarantineRecord, shown } from './csv-rows.js';
@@ -64,6 +66,7 @@ type RegisterColumn = (typeof REGISTER_COLUMNS)[number];
 const READ_COLUMNS = [
   'Location Name',
   'Location ID',
+  'Location UPRN',
   'Location Local Authority',
   'Service Types',
   'Care homes beds',
@@ -105,6 +108,7 @@ interface NumberedRecord {
 function columnReaders(receivedOn: IsoDate) {
   return {
     'Location ID': readCqcId,
+    'Location UPRN': readUprn,
     'Location Local Authority': readCouncil,
     'Care homes beds': readBeds,
     'Location HSCA start date': (text: string) => readDate(text, receivedOn),
@@ -249,6 +253,8 @@ function interpretRow(
   const beds = read['Care homes beds'];
   const council = read['Location Local Authority'];
   const groupId = row['Brand ID'] || null;
+  const uprn = read['Location UPRN'];
+  const deregisteredOn = read['Location HSCA end date'];
   const subject = { type: 'location', id: locationId };
   const location = build(Location, 'Location', problems, {
     locationId,
@@ -261,6 +267,8 @@ function interpretRow(
     sizeBand: sizeBandOf(beds),
     specialisms: row['Service users supported'].split(', ').filter(Boolean),
     registeredOn: read['Location HSCA start date'],
+    ...(uprn === null ? {} : { uprn }),
+    ...(deregisteredOn === null ? {} : { deregisteredOn }),
   });
   const provider = build(Provider, 'Provider', problems, {
     providerId: read['Provider ID'],
@@ -293,11 +301,12 @@ function interpretRow(
     source: SOURCE,
     naturalId: `${locationId}#registration#${snapshotOn}`,
     subject,
-    describedOn: snapshotOn,
+    // A deregistration describes the day it happened, which may be long before this snapshot.
+    describedOn: deregisteredOn ?? snapshotOn,
     receivedOn,
     facts: {
       kind: 'registration',
-      status: read['Location HSCA end date'] === null ? 'Registered' : 'Deregistered',
+      status: deregisteredOn === null ? 'Registered' : 'Deregistered',
       dormant: read.Dormant,
       registeredManagerAbsentSince: null,
     },
@@ -338,6 +347,13 @@ function isCqcId(text: string): boolean {
 
 function readCqcId(text: string): Reading<string> {
   return isCqcId(text) ? { value: text } : { problem: 'is not a CQC id' };
+}
+
+/** Blank where the register has no UPRN for the location. */
+function readUprn(text: string): Reading<string | null> {
+  if (text === '') return { value: null };
+  const uprn = uprnFrom(text);
+  return uprn === undefined ? { problem: 'is not a UPRN (up to 12 digits)' } : { value: uprn };
 }
 
 function readCouncil(name: string): Reading<Council> {

@@ -65,6 +65,8 @@ describe('replaying dated deliveries', () => {
     expect([...first.files.keys()].sort()).toEqual(dates.flatMap((date) => DAY_FILES.map((name) => join(date, name))));
     expect(rows.map((row) => row.trim().slice(0, 10))).toEqual(dates);
     expect(first.printed).toMatch(/Done in \d+\.\d s\./);
+    // The story's sale is told apart from its closure.
+    expect(first.printed).toContain(`1 closure (no successor known: Red, councils told); ${generated.sale!.homes.length} changes of owner, 0 moves`);
   });
 
   it('writes byte-identical files when the same deliveries are replayed again from empty engines', () => {

@@ -1,7 +1,7 @@
 // Small hand-made fixtures for the domain unit tests: a location factory, one signal factory per signal
 // kind, a market baseline factory, and factories for assessments and escalation inputs. Defaults are
 // chosen to be neutral (no points, no hard trigger, Low impact) so each test states only what it varies.
-import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Provider, type RiskAssessment, type Signal, type Subject } from '../../shared/domain/model.js';
+import { ADASS_REGIONS, type AdassRegion, type IsoDate, type Location, type Provider, type RegistrationLink, type RiskAssessment, type Signal, type Subject } from '../../shared/domain/model.js';
 import type { MarketBaseline } from '../../shared/domain/baseline.js';
 import { buildHeatMap, type HeatMap } from '../../shared/domain/heatmap.js';
 import type { LocationMarketFacts } from '../../shared/domain/market-facts.js';
@@ -53,6 +53,23 @@ export function provider(overrides: Partial<Provider> = {}): Provider {
     companyNumber: '01234567',
     ownershipType: 'Organisation',
     groupId: null,
+    ...overrides,
+  };
+}
+
+/** CQC's statement that the fixture's location passed to 1-100000002 by a change of owner on 2025-06-01. */
+export function registrationLink(overrides: Partial<RegistrationLink> = {}): RegistrationLink {
+  return {
+    predecessorId: LOCATION_ID,
+    successorId: '1-100000002',
+    linkedOn: '2025-06-01',
+    kind: 'ownership-change',
+    reason: 'Change of ownership',
+    evidence: 'cqc-relationship',
+    confidence: 1,
+    source: 'cqc-api',
+    origin: '2025-06-05/cqc-api/locations/1-100000002.json',
+    receivedOn: '2025-06-05',
     ...overrides,
   };
 }
@@ -238,6 +255,7 @@ export function heatMapOfOneRedHome(): HeatMap {
     concernsPrevious12Months: 0,
     section42EnquiriesLast12Months: 1,
     latestOverallRating: 'Inadequate',
+    deregisteredOn: null,
   };
   const red = assessment({ asOf: '2025-10-01', likelihood: 80, impact: 'High', modelVersion: 'model-7', bedsByCouncil: {} });
   return buildHeatMap({

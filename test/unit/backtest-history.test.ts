@@ -4,14 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../cli/backtest/backtest.js';
 import { generateHistory, type HistoryOptions, type MarketHistory } from '../../cli/backtest/history.js';
-import { addMonths } from '../../shared/domain/dates.js';
-import { Group, Location, Provider, Signal, signalKey } from '../../shared/domain/model.js';
+import { RE_REGISTRATION_PARAMETERS } from '../../cli/backtest/ownership-changes.js';
+import { knownLinks } from '../../cli/backtest/re-registrations.js';
+import { addDays, addMonths } from '../../shared/domain/dates.js';
+import { Group, isCareHome, Location, Provider, RegistrationLink, Signal, signalKey } from '../../shared/domain/model.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 
 const OPTIONS: HistoryOptions = { seed: 424242, locations: 1500, from: '2021-01-01', months: 48 };
 const history = generateHistory(OPTIONS);
 
 const signalByKey = (h: MarketHistory) => new Map(h.signals.map((s) => [signalKey(s), s]));
+const successorIds = new Set(history.reRegistrations.map((r) => r.successorId));
+/** The market as it stood at the start: every location but the successors of re-registrations. */
+const atStart = history.locations.filter((l) => !successorIds.has(l.locationId));
+const locationById = new Map(history.locations.map((l) => [l.locationId, l]));
+const signalsOf = (id: string) => history.signals.filter((s) => s.subject.type === 'location' && s.subject.id === id);
 
 describe('generateHistory', () => {
   it('gives the same history for the same seed and a different one for another seed', () => {
@@ -31,14 +38,14 @@ describe('generateHistory', () => {
   it('builds a market of the asked size, mostly single-location providers, care homes and home care', () => {
     // Prepare
     const perProvider = new Map<string, number>();
-    for (const l of history.locations) perProvider.set(l.providerId, (perProvider.get(l.providerId) ?? 0) + 1);
-    const share = (kinds: string[]) => history.locations.filter((l) => kinds.includes(l.serviceKind)).length / history.locations.length;
+    for (const l of atStart) perProvider.set(l.providerId, (perProvider.get(l.providerId) ?? 0) + 1);
+    const share = (kinds: string[]) => atStart.filter((l) => kinds.includes(l.serviceKind)).length / atStart.length;
 
     // Act
     const singles = [...perProvider.values()].filter((n) => n === 1).length / perProvider.size;
 
     // Assess
-    expect(history.locations).toHaveLength(OPTIONS.locations);
+    expect(atStart).toHaveLength(OPTIONS.locations);
     expect(singles).toBeGreaterThan(0.6);
     expect([...perProvider.values()].some((n) => n >= 6)).toBe(true);
     expect(share(['nursing-home', 'residential-home'])).toBeGreaterThan(0.4);
@@ -56,10 +63,12 @@ describe('generateHistory', () => {
       providers: invalid(Provider, history.providers),
       groups: invalid(Group, history.groups),
       signals: invalid(Signal, history.signals),
+      links: invalid(RegistrationLink, history.links),
     };
 
     // Assess
-    expect(bad).toEqual({ locations: [], providers: [], groups: [], signals: [] });
+    expect(bad).toEqual({ locations: [], providers: [], groups: [], signals: [], links: [] });
+    expect(new Set(history.locations.map((l) => l.locationId)).size).toBe(history.locations.length);
     expect(new Set(history.signals.map(signalKey)).size).toBe(history.signals.length);
     expect(history.signals.every((s) => s.receivedOn >= s.describedOn)).toBe(true);
   });
@@ -170,6 +179,122 @@ describe('generateHistory', () => {
     // Assess
     expect(specifiers.length).toBeGreaterThan(0);
     expect(specifiers.filter((s) => forbidden.test(s))).toEqual([]);
+  });
+});
+
+describe('generateHistory: re-registrations', () => {
+  it('re-registers care homes at about the stated rate, more often than they close', () => {
+    // Prepare
+    const careHomes = new Set(atStart.filter(isCareHome).map((l) => l.locationId));
+    const years = OPTIONS.months / 12;
+
+    // Act
+    const reRegistered = history.reRegistrations.filter((r) => careHomes.has(r.predecessorId)).length;
+    const closed = history.events.filter((e) => e.kind === 'closure' && isCareHome(locationById.get(e.locationId)!)).length;
+
+    // Assess: below the stated chance a year at most, as a home that fails first or whose company fails is not sold
+    const perYear = reRegistered / careHomes.size / years;
+    expect(perYear).toBeGreaterThan(0.6 * RE_REGISTRATION_PARAMETERS.perYear['residential-home']);
+    expect(perYear).toBeLessThan(1.1 * RE_REGISTRATION_PARAMETERS.perYear['residential-home']);
+    expect(reRegistered / closed).toBeGreaterThan(1.2);
+    expect(reRegistered / closed).toBeLessThan(2.4);
+    expect(new Set(history.reRegistrations.map((r) => r.kind))).toEqual(new Set(['ownership-change', 'move']));
+  });
+
+  it('registers each change of owner the day the old location is deregistered, at its address under another provider', () => {
+    // Prepare
+    const changes = history.reRegistrations.filter((r) => r.kind === 'ownership-change');
+    const moves = history.reRegistrations.filter((r) => r.kind === 'move');
+    const registrationOn = (id: string, on: string) =>
+      signalsOf(id).find((s) => s.facts.kind === 'registration' && s.describedOn === on)?.facts;
+
+    // Act
+    const pairs = history.reRegistrations.map((r) => ({ r, before: locationById.get(r.predecessorId)!, after: locationById.get(r.successorId)! }));
+
+    // Assess
+    expect(changes.length).toBeGreaterThan(0);
+    expect(moves.length).toBeGreaterThan(0);
+    for (const { r, before, after } of pairs) {
+      expect(before.deregisteredOn).toBe(r.on);
+      expect(after.registeredOn).toBe(r.on);
+      expect({ name: after.name, council: after.councilGss, kind: after.serviceKind, beds: after.beds }).toEqual({ name: before.name, council: before.councilGss, kind: before.serviceKind, beds: before.beds });
+      expect(registrationOn(r.predecessorId, r.on)).toMatchObject({ status: 'Deregistered' });
+      expect(registrationOn(r.successorId, r.on)).toMatchObject({ status: 'Registered' });
+      if (r.kind === 'ownership-change') {
+        expect(after.providerId).not.toBe(before.providerId);
+        expect([after.uprn, after.postcode]).toEqual([before.uprn, before.postcode]);
+      } else {
+        expect(after.providerId).toBe(before.providerId);
+        expect(after.uprn).not.toBe(before.uprn);
+        expect(after.postcode).not.toBe(before.postcode);
+      }
+    }
+  });
+
+  it('states most links as CQC relationships, and the pipeline matches every other change of owner by its UPRN', () => {
+    // Prepare
+    const byPredecessor = new Map(history.reRegistrations.map((r) => [r.predecessorId, r]));
+    const closures = new Set(history.events.filter((e) => e.kind === 'closure').map((e) => e.locationId));
+
+    // Act
+    const known = knownLinks(history);
+    const linkedBy = new Map(known.map((link) => [link.predecessorId, link]));
+    const unlinked = history.reRegistrations.filter((r) => !linkedBy.has(r.predecessorId));
+
+    // Assess
+    const stated = history.links.length / history.reRegistrations.length;
+    expect(Math.abs(stated - RE_REGISTRATION_PARAMETERS.statedByCqcShare)).toBeLessThan(0.1);
+    for (const link of history.links) {
+      const r = byPredecessor.get(link.predecessorId)!;
+      expect(link).toMatchObject({ successorId: r.successorId, linkedOn: r.on, kind: r.kind, evidence: 'cqc-relationship', source: 'cqc-api', confidence: 1 });
+      expect(link.receivedOn >= r.on && link.receivedOn <= addDays(r.on, 7)).toBe(true);
+    }
+    expect(known.filter((link) => link.evidence === 'same-uprn').length).toBeGreaterThan(0);
+    for (const link of known) expect(link.successorId).toBe(byPredecessor.get(link.predecessorId)?.successorId);
+    expect(known.some((link) => closures.has(link.predecessorId))).toBe(false);
+    // Only a move CQC does not state is left: it has a new address.
+    expect(unlinked.every((r) => r.kind === 'move')).toBe(true);
+  });
+
+  it('makes no re-registration a failure event, and gives a failure after a sale to the successor', () => {
+    // Prepare
+    const predecessors = new Set(history.reRegistrations.map((r) => r.predecessorId));
+    const byKey = signalByKey(history);
+
+    // Act
+    const onPredecessors = history.events.filter((e) => predecessors.has(e.locationId));
+    const onSuccessors = history.events.filter((e) => successorIds.has(e.locationId));
+
+    // Assess
+    expect(onPredecessors).toEqual([]);
+    expect(onSuccessors.length).toBeGreaterThan(0);
+    for (const event of onSuccessors) {
+      expect(event.providerId).toBe(locationById.get(event.locationId)!.providerId);
+      for (const key of event.outcomeSignalKeys) expect(byKey.get(key)?.subject.id).toBe(event.locationId);
+    }
+  });
+
+  it("carries the home's capacity returns on under the successor, and leaves the old registration silent after its deregistration", () => {
+    // Prepare
+    const sold = history.reRegistrations.filter((r) => isCareHome(locationById.get(r.predecessorId)!));
+    const returnsOf = (id: string) => signalsOf(id).filter((s) => s.facts.kind === 'capacity-return');
+
+    // Act
+    const homes = sold.map((r) => ({ r, before: returnsOf(r.predecessorId), after: returnsOf(r.successorId), lateBefore: signalsOf(r.predecessorId).filter((s) => s.describedOn >= r.on) }));
+
+    // Assess
+    const carried = homes.filter((h) => h.before.length > 0 && h.after.length > 0);
+    expect(carried.length).toBeGreaterThan(sold.length / 2);
+    for (const { r, before, after, lateBefore } of homes) {
+      expect(before.every((s) => s.describedOn < r.on)).toBe(true);
+      expect(after.every((s) => s.describedOn >= r.on)).toBe(true);
+      expect(lateBefore.map((s) => s.facts)).toEqual([expect.objectContaining({ kind: 'registration', status: 'Deregistered' })]);
+    }
+    for (const { r, after } of carried) {
+      // The next month's return is the successor's (a return is missed now and then).
+      expect(after[0]!.describedOn <= addMonths(r.on, 2)).toBe(true);
+      expect(after.every((s) => s.facts.kind === 'capacity-return' && s.facts.maxCapacity === locationById.get(r.successorId)!.beds)).toBe(true);
+    }
   });
 });
 

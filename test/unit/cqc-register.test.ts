@@ -139,6 +139,7 @@ describe('parseCqcRegister on the broken fixture', () => {
         'Physical disabilities',
       ],
       registeredOn: '2025-01-02',
+      uprn: '10094781981',
     });
     expect(location('1-11958380640')?.registeredOn).toBe('2022-02-09');
     expect(location('1-9655004060')?.registeredOn).toBe('2020-12-01');
@@ -190,6 +191,45 @@ describe('parseCqcRegister on the broken fixture', () => {
       status: 'Deregistered',
       dormant: false,
     });
+  });
+
+  it('reads the UPRN and dates a deregistration by its end date, keeping the snapshot in the natural id', () => {
+    // Prepare: line 10 (1-2807959465) ended on 2025-03-31
+
+    // Act
+    const batch = parseCqcRegister(fixture, context);
+
+    // Assess
+    const ended = batch.locations.find((location) => location.locationId === '1-2807959465');
+    expect(ended).toMatchObject({ uprn: '10002219989', deregisteredOn: '2025-03-31' });
+    expect(batch.locations.find((location) => location.locationId === '1-9649169095')).toMatchObject({ uprn: '100061882205' });
+    expect(batch.locations.filter((location) => location.deregisteredOn !== undefined).map((location) => location.locationId)).toEqual(['1-2807959465']);
+    expect(batch.signals.find((signal) => signal.naturalId === '1-2807959465#registration#2025-09-30')).toMatchObject({
+      describedOn: '2025-03-31',
+      facts: { kind: 'registration', status: 'Deregistered' },
+    });
+    expect(batch.signals.find((signal) => signal.naturalId === '1-21268168552#registration#2025-09-30')?.describedOn).toBe('2025-09-30');
+  });
+
+  it('takes a blank UPRN as none, drops its padding zeros, and quarantines one that is not digits', () => {
+    // Prepare
+    const [header = [], first = [], second = [], third = []] = parse(fixture, { to_line: 4 });
+    const uprnColumn = header.indexOf('Location UPRN');
+    const withUprn = (cells: string[], uprn: string) => cells.map((cell, column) => (column === uprnColumn ? uprn : cell));
+    const text = [header, withUprn(first, ''), withUprn(second, '000012094378'), withUprn(third, 'UPRN 12094378')].map(quoteCsv).join('\r\n');
+
+    // Act
+    const batch = parseCqcRegister(text, context);
+
+    // Assess
+    expect(batch.locations.map((location) => [location.locationId, location.uprn])).toEqual([
+      ['1-21268168552', undefined],
+      ['1-11958380640', '12094378'],
+    ]);
+    expect(batch.locations[0]).not.toHaveProperty('uprn');
+    expect(batch.quarantine.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
+      { row: 4, field: 'Location UPRN', reason: 'Location UPRN: "UPRN 12094378" is not a UPRN (up to 12 digits)' },
+    ]);
   });
 
   it('keeps each provider and brand once, with the brand prefix dropped from group names', () => {

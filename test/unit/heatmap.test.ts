@@ -45,6 +45,7 @@ function facts(locationId: string, overrides: Partial<LocationMarketFacts> = {})
     concernsPrevious12Months: 0,
     section42EnquiriesLast12Months: 0,
     latestOverallRating: null,
+    deregisteredOn: null,
     ...overrides,
   };
 }

@@ -44,8 +44,8 @@ function apiLocation(overrides: Record<string, unknown> = {}): Record<string, un
 const reasonsOf = (text: string) => parseCqcApiLocations(text, context).quarantine.map(({ row, recordId, field, reason }) => ({ row, recordId, field, reason }));
 
 describe('parseCqcApiLocations', () => {
-  it('reads the example file into its location, its dated ratings and its manager absence', () => {
-    // Prepare: the bundled example, a West Sussex home rated Good in 2022 and Requires improvement in 2024
+  it('reads the example file into its location, its dated ratings, its manager absence and its predecessor', () => {
+    // Prepare: the bundled example, a West Sussex home rated Good in 2022 and Requires improvement in 2024, taken over in 2020
 
     // Act
     const batch = parseCqcApiLocations(EXAMPLE, context);
@@ -64,6 +64,22 @@ describe('parseCqcApiLocations', () => {
         sizeBand: 'small',
         specialisms: ['Caring for adults under 65 yrs', 'Learning disabilities', 'Physical disabilities'],
         registeredOn: '2020-12-01',
+        uprn: '100061882205',
+        postcode: 'BN14 9LB',
+      },
+    ]);
+    expect(batch.links).toEqual([
+      {
+        predecessorId: '1-108432165',
+        successorId: '1-9649169095',
+        linkedOn: '2020-12-01',
+        kind: 'ownership-change',
+        reason: 'Change of ownership',
+        evidence: 'cqc-relationship',
+        confidence: 1,
+        source: 'cqc-api',
+        origin: context.origin,
+        receivedOn: '2025-10-15',
       },
     ]);
     expect(batch.signals.map((s) => [s.naturalId, s.describedOn, s.facts])).toEqual([
@@ -224,6 +240,98 @@ describe('parseCqcApiLocations', () => {
     expect(batch.locations).toHaveLength(2);
     expect(batch.quarantine.map((q) => q.reason)).toEqual(['numberOfBeds: -1 is below 0', 'the document is not a JSON object']);
     expect(JSON.stringify(batch)).not.toContain(PERSONAL_DATA_MARKER);
+  });
+
+  it('links each relationship by its side: the predecessor dated by its deregistration, the successor by its registration', () => {
+    // Prepare: 1-100000001 passed to 1-100000002 (both documents in the file) and moved on from 1-100000009;
+    // 1-100000003 is still registered and names its successor; an undocumented type names 1-100000008
+    const old = apiLocation({
+      registrationStatus: 'Deregistered',
+      deregistrationDate: '2025-09-30',
+      relationships: [
+        { relatedLocationId: '1-100000002', relatedLocationName: 'Rose House', type: 'HSCA Successor', reason: 'Change of ownership' },
+        { relatedLocationId: '1-100000009', relatedLocationName: 'Rose House', type: 'HSCA Predecessor', reason: 'Location Move' },
+      ],
+    });
+    const successor = apiLocation({
+      locationId: '1-100000002',
+      registrationDate: '2025-10-01',
+      relationships: [{ relatedLocationId: '1-100000001', relatedLocationName: 'Rose House', type: 'HSCA Predecessor', reason: 'New Provider' }],
+    });
+    const handingOver = apiLocation({
+      locationId: '1-100000003',
+      relationships: [
+        { relatedLocationId: '1-100000004', relatedLocationName: 'Lily House', type: 'HSCA Successor', reason: 'Change of ownership' },
+        { relatedLocationId: '1-100000008', relatedLocationName: 'Lily House', type: 'Registered Manager Shared', reason: 'Other' },
+      ],
+    });
+
+    // Act
+    const batch = parseCqcApiLocations(JSON.stringify([successor, old, handingOver]), context);
+
+    // Assess
+    expect(batch.quarantine).toEqual([]);
+    expect(batch.locations.find((l) => l.locationId === '1-100000001')?.deregisteredOn).toBe('2025-09-30');
+    expect(batch.locations.find((l) => l.locationId === '1-100000002')).not.toHaveProperty('deregisteredOn');
+    expect(batch.links?.map((l) => [l.predecessorId, l.successorId, l.linkedOn, l.kind, l.reason])).toEqual([
+      ['1-100000001', '1-100000002', '2025-09-30', 'ownership-change', 'Change of ownership'],
+      ['1-100000009', '1-100000001', '2015-01-01', 'move', 'Location Move'],
+    ]);
+    expect(JSON.stringify(batch)).not.toContain('Lily House');
+  });
+
+  it('reads the UPRN as text or a number and writes the postcode in capitals with one space', () => {
+    // Prepare
+    const text = JSON.stringify([
+      apiLocation({ uprn: 100023336956, postalCode: ' ls1  1aa ' }),
+      apiLocation({ locationId: '1-100000002', uprn: '000012094378', postalCode: 'LS11AA' }),
+      apiLocation({ locationId: '1-100000003', uprn: '', postalCode: '' }),
+    ]);
+
+    // Act
+    const batch = parseCqcApiLocations(text, context);
+
+    // Assess
+    expect(batch.quarantine).toEqual([]);
+    expect(batch.locations.map(({ uprn, postcode }) => ({ uprn, postcode }))).toEqual([
+      { uprn: '100023336956', postcode: 'LS1 1AA' },
+      { uprn: '12094378', postcode: 'LS1 1AA' },
+      { uprn: undefined, postcode: undefined },
+    ]);
+    expect(batch.locations[2]).not.toHaveProperty('uprn');
+    for (const location of batch.locations) expect(Location.safeParse(location).success).toBe(true);
+  });
+
+  it('quarantines a location with a malformed relationship, UPRN or postcode, naming the field by its path', () => {
+    // Prepare
+    const text = JSON.stringify([
+      apiLocation({ relationships: [{ relatedLocationName: 'Rose House', type: 'HSCA Predecessor', reason: 'Change of ownership' }] }),
+      apiLocation({ locationId: '1-100000002', relationships: [{ relatedLocationId: 'Rose House', type: 'HSCA Predecessor', reason: 'Change of ownership' }] }),
+      apiLocation({ locationId: '1-100000003', relationships: [{ relatedLocationId: '1-100000009', type: 'HSCA Predecessor' }] }),
+      apiLocation({ locationId: '1-100000004', relationships: [{ relatedLocationId: '1-100000004', type: 'HSCA Predecessor', reason: 'Change of ownership' }] }),
+      apiLocation({ locationId: '1-100000005', uprn: '10002-219989' }),
+      apiLocation({ locationId: '1-100000006', uprn: 1.5 }),
+      apiLocation({ locationId: '1-100000007', postalCode: 'Leeds' }),
+    ]);
+
+    // Act
+    const quarantine = reasonsOf(text);
+
+    // Assess
+    expect(quarantine).toEqual([
+      { row: 1, recordId: '1-100000001', field: 'relationships.0.relatedLocationId', reason: 'relationships.0.relatedLocationId: missing' },
+      {
+        row: 2,
+        recordId: '1-100000002',
+        field: 'relationships.0.relatedLocationId',
+        reason: 'relationships.0.relatedLocationId: "Rose House" is not a CQC id such as 1-125856395 (or an NHS ODS code such as RX3LD)',
+      },
+      { row: 3, recordId: '1-100000003', field: 'relationships.0.reason', reason: 'relationships.0.reason: missing' },
+      { row: 4, recordId: '1-100000004', field: 'relationships.0.relatedLocationId', reason: 'relationships.0.relatedLocationId: names the location itself' },
+      { row: 5, recordId: '1-100000005', field: 'uprn', reason: 'uprn: "10002-219989" is not a UPRN (up to 12 digits)' },
+      { row: 6, recordId: '1-100000006', field: 'uprn', reason: 'uprn: 1.5 is not a UPRN (up to 12 digits)' },
+      { row: 7, recordId: '1-100000007', field: 'postalCode', reason: 'postalCode: "Leeds" is not a UK postcode' },
+    ]);
   });
 
   it('is the reader for landed cqc-api files', () => {
