@@ -22,9 +22,12 @@ const BAND_RANK: Record<Band, number> = { Green: 0, Amber: 1, Red: 2 };
  * Whether an assessment is at or above a threshold of the protocol's episodes: on likelihood, on the lower
  * High-impact threshold, or held there by any hard trigger.
  */
-function atOrAbove(a: RiskAssessment, protocol: Protocol, threshold: 'enterAtLikelihood' | 'exitBelowLikelihood'): boolean {
+function atOrAbove(a: RiskAssessment, protocol: Protocol, threshold: 'enter' | 'exit'): boolean {
   const { episodes } = protocol;
-  return a.hardTriggers.length > 0 || a.likelihood >= episodes[threshold] || (a.impact === 'High' && a.likelihood >= episodes.highImpact[threshold]);
+  if (a.hardTriggers.length > 0) return true;
+  if ('openOn' in episodes) return BAND_RANK[a.band] >= BAND_RANK[threshold === 'enter' ? episodes.enterAtBand : episodes.exitBelowBand];
+  const key = threshold === 'enter' ? 'enterAtLikelihood' : 'exitBelowLikelihood';
+  return a.likelihood >= episodes[key] || (a.impact === 'High' && a.likelihood >= episodes.highImpact[key]);
 }
 
 function meetsRule(a: RiskAssessment, rule: TierRule): boolean {
@@ -78,7 +81,7 @@ function notification(recipient: Recipient, tier: Tier, on: IsoDate, protocol: P
 
 function openEpisode(a: RiskAssessment, market: MarketContext, protocol: Protocol): EscalationDecision | null {
   const tier = tierFor(a, protocol);
-  if (tier === null || !atOrAbove(a, protocol, 'enterAtLikelihood')) return null;
+  if (tier === null || !atOrAbove(a, protocol, 'enter')) return null;
   const recipients = recipientsFor(a, tier, market, protocol);
   const episode: Episode = {
     episodeId: `${a.subject.type}-${a.subject.id}-${a.asOf}`,
@@ -101,7 +104,7 @@ function openEpisode(a: RiskAssessment, market: MarketContext, protocol: Protoco
 
 function progressEpisode(a: RiskAssessment, open: Episode, market: MarketContext, protocol: Protocol): EscalationDecision | null {
   const assessed: Episode = { ...open, lastAssessedOn: a.asOf };
-  if (!atOrAbove(a, protocol, 'exitBelowLikelihood')) {
+  if (!atOrAbove(a, protocol, 'exit')) {
     const belowExitCount = open.belowExitCount + 1;
     if (belowExitCount < protocol.episodes.standDownAfterAssessments) return remindOrRecord({ ...assessed, belowExitCount }, open, a, market, protocol);
     const stoodDown: Episode = { ...assessed, belowExitCount, status: 'stood-down', change: open.change + 1, lastChangedOn: a.asOf };

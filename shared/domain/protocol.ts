@@ -3,8 +3,9 @@
 // legal basis and retention. Personal data is a class no recipient can be given: it never leaves the system.
 import * as z from 'zod/mini';
 import protocolV1 from '../config/protocol-v1.json' with { type: 'json' };
+import protocolV2 from '../config/protocol-v2.json' with { type: 'json' };
 import { councilByGss, COUNCILS } from './councils.js';
-import { ADASS_REGIONS, type AdassRegion, ImpactTier, SubjectType } from './model.js';
+import { ADASS_REGIONS, type AdassRegion, Band, BANDS, ImpactTier, SubjectType } from './model.js';
 
 export const TIERS = ['local', 'regional', 'national'] as const;
 export const Tier = z.enum(TIERS);
@@ -42,6 +43,21 @@ const likelihood = z.number().check(z.gte(0), z.lte(100));
 const Thresholds = z
   .strictObject({ enterAtLikelihood: likelihood, exitBelowLikelihood: likelihood })
   .check(z.refine((t) => t.exitBelowLikelihood <= t.enterAtLikelihood, 'exitBelowLikelihood must not exceed enterAtLikelihood'));
+
+/** Version 1: episodes open and stand down on the likelihood, with a lower pair of thresholds at High impact. */
+const LikelihoodEpisodes = z.extend(Thresholds, {
+  description: z.string(),
+  highImpact: z.extend(Thresholds, { description: z.string() }),
+  standDownAfterAssessments: count,
+});
+
+/**
+ * Version 2: episodes open and stand down on the band, whatever the model behind it (a fitted probability
+ * has other units than a points score): open at `enterAtBand`, held while at `exitBelowBand` or above.
+ */
+const BandEpisodes = z
+  .strictObject({ openOn: z.literal('band'), description: z.string(), enterAtBand: Band, exitBelowBand: Band, standDownAfterAssessments: count })
+  .check(z.refine((e) => BANDS.indexOf(e.exitBelowBand) <= BANDS.indexOf(e.enterAtBand), 'exitBelowBand must not be above enterAtBand'));
 
 /** Every condition a rule names must hold; a subject matching any rule of a tier reaches that tier. */
 const TierRule = z.strictObject({
@@ -82,11 +98,7 @@ export const Protocol = z.strictObject({
     adassNetworks: z.strictObject({ role: z.literal('adass-network'), idPrefix: z.string().check(z.minLength(1)), description: z.string() }),
     nationalOversight: z.strictObject({ role: z.literal('national-oversight'), id: z.string().check(z.minLength(1)), name: z.string(), description: z.string() }),
   }),
-  episodes: z.extend(Thresholds, {
-    description: z.string(),
-    highImpact: z.extend(Thresholds, { description: z.string() }),
-    standDownAfterAssessments: count,
-  }),
+  episodes: z.union([LikelihoodEpisodes, BandEpisodes]),
   tiers: z.strictObject({ local: TierConfig, regional: TierConfig, national: TierConfig }),
   fieldClasses: z.strictObject({
     public: FieldClassConfig,
@@ -117,7 +129,16 @@ export const Protocol = z.strictObject({
 );
 export type Protocol = z.infer<typeof Protocol>;
 
-export const DEFAULT_PROTOCOL: Protocol = Protocol.parse(protocolV1);
+const PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([Protocol.parse(protocolV1), Protocol.parse(protocolV2)].map((p) => [p.version, p]));
+
+/** A protocol by version; episodes already open carry on under whichever protocol is in force. */
+export function protocolVersion(version: string): Protocol {
+  const protocol = PROTOCOLS.get(version);
+  if (!protocol) throw new Error(`unknown protocol version "${version}"; known: ${[...PROTOCOLS.keys()].join(', ')}`);
+  return protocol;
+}
+
+export const DEFAULT_PROTOCOL: Protocol = protocolVersion('protocol-1');
 
 export const adassNetworkId = (region: string, protocol: Protocol): string =>
   `${protocol.parties.adassNetworks.idPrefix}${region.toLowerCase().replace(/\s+/g, '-')}`;

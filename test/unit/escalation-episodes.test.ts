@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Episode } from '../../shared/domain/episode.js';
 import { decideAcknowledgement, decideEscalation } from '../../shared/domain/escalation.js';
-import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL, Protocol, protocolVersion } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
 import { acknowledgedBy, feed, messageFor, mustDecide, protocolWith, recipientIds } from '../support/escalation.js';
 import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, MANCHESTER, marketContext, PROVIDER_ID } from '../support/fixtures.js';
@@ -160,8 +160,7 @@ describe('raising and worsening', () => {
   it('re-notifies a higher band as a worsening where the protocol opens episodes at Amber', () => {
     // Prepare
     const opensAtAmber = protocolWith((p) => {
-      p.episodes.enterAtLikelihood = 40;
-      p.episodes.exitBelowLikelihood = 30;
+      p.episodes = { ...p.episodes, enterAtLikelihood: 40, exitBelowLikelihood: 30 } as typeof p.episodes;
     });
     const amber = mustDecide(assessment({ likelihood: 50, band: 'Amber' }), undefined, market, opensAtAmber);
 
@@ -478,5 +477,50 @@ describe('standing down', () => {
     // Assess
     expect(addressed).toEqual({ outcome: 'stood-down' });
     expect(notAddressed).toEqual({ outcome: 'not-addressed' });
+  });
+});
+
+describe('episodes on bands (protocol-2)', () => {
+  const bands = protocolVersion('protocol-2');
+
+  it('opens on a Red band whatever the likelihood, and not on Amber', () => {
+    // Prepare
+    const redByImpact = assessment({ likelihood: 0.31, band: 'Red', impact: 'High' });
+    const amber = assessment({ likelihood: 0.2, band: 'Amber' });
+
+    // Act
+    const opens = decideEscalation(redByImpact, undefined, market, bands);
+    const stays = decideEscalation(amber, undefined, market, bands);
+
+    // Assess
+    expect(opens?.episode.status).toBe('open');
+    expect(new Set(opens?.messages.map((m) => m.changeKind))).toEqual(new Set(['opened']));
+    expect(stays).toBeNull();
+  });
+
+  it('holds an episode while Amber and stands it down after two assessments below Amber', () => {
+    // Prepare
+    const episode = mustDecide(assessment({ likelihood: 0.5, band: 'Red' }), undefined, market, bands).episode;
+
+    // Act
+    const decisions = feed([on('2025-10-16', { likelihood: 0.2, band: 'Amber' }), on('2025-10-17', { likelihood: 0.01, band: 'Green' }), on('2025-10-20', { likelihood: 0.01, band: 'Green' })], episode, market, bands);
+
+    // Assess
+    expect(decisions.map((d) => d?.episode.status ?? null)).toEqual([null, 'open', 'stood-down']);
+  });
+
+  it('refuses a protocol that would stand an episode down on the band that opened it', () => {
+    // Prepare
+    const draft = structuredClone(bands) as unknown as { episodes: { exitBelowBand: string } };
+    draft.episodes.exitBelowBand = 'Red';
+    const enterAmber = structuredClone(bands) as unknown as { episodes: { enterAtBand: string } };
+    enterAmber.episodes.enterAtBand = 'Amber';
+
+    // Act
+    const refused = Protocol.safeParse({ ...draft, episodes: { ...draft.episodes, enterAtBand: 'Amber', exitBelowBand: 'Red' } });
+
+    // Assess
+    expect(refused.success).toBe(false);
+    expect(Protocol.safeParse(enterAmber).success).toBe(true);
   });
 });
