@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { Threshold } from '../../shared/domain/backtest-metrics.js';
 import { type BacktestReport, runBacktest } from './backtest.js';
 import { generateHistory, HISTORY_DEFAULTS } from './history.js';
+import { runRealBacktest } from './real-report.js';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -67,7 +68,12 @@ const program = new Command()
   .option('--locations <n>', 'number of locations in the market', positiveInt, HISTORY_DEFAULTS.locations)
   .option('--out <dir>', 'where to write backtest.json', 'out')
   .option('--model <version>', 'risk model version to replay', CURRENT_MODEL_VERSION)
-  .action(async (options: { seed: number; locations: number; out: string; model: string }) => {
+  .option('--real <file>', 'instead, backtest on a real CQC rating history in that file (writes backtest-real.json)')
+  .action(async (options: { seed: number; locations: number; out: string; model: string; real?: string }) => {
+    if (options.real !== undefined) {
+      await runRealBacktest({ file: options.real, out: options.out, model: options.model });
+      return;
+    }
     const started = Date.now();
     const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     console.log(`Generating ${thousands(options.locations)} locations over ${HISTORY_DEFAULTS.months} months from ${HISTORY_DEFAULTS.from} (seed ${options.seed})`);

@@ -168,3 +168,111 @@ export function likelihoodAuc(tracks: readonly Track[], windows: EvaluationWindo
   );
   return { auc: auc(points), locationMonths: points.length, positives: points.filter((p) => p.positive).length };
 }
+
+/** How many positives and negatives share one score. */
+export interface ScoreCount {
+  score: number;
+  positives: number;
+  negatives: number;
+}
+
+/** Points tallied per distinct score. */
+export function scoreCounts(points: readonly { score: number; positive: boolean }[]): ScoreCount[] {
+  const byScore = new Map<number, ScoreCount>();
+  for (const { score, positive } of points) {
+    const count = byScore.get(score) ?? { score, positives: 0, negatives: 0 };
+    if (positive) count.positives++;
+    else count.negatives++;
+    byScore.set(score, count);
+  }
+  return [...byScore.values()];
+}
+
+/**
+ * The rank-sum AUC of `auc` from counts per score, ties counting a half: a tally of a few distinct scores
+ * over many points, which a bootstrap can add up per resample instead of sorting every point again.
+ */
+export function aucOfCounts(counts: readonly ScoreCount[]): number | null {
+  const sorted = [...counts].sort((a, b) => a.score - b.score);
+  let positives = 0;
+  let negatives = 0;
+  let wins = 0;
+  for (let start = 0; start < sorted.length; ) {
+    let tiedPositives = 0;
+    let tiedNegatives = 0;
+    let end = start;
+    for (; end < sorted.length && sorted[end]!.score === sorted[start]!.score; end++) {
+      tiedPositives += sorted[end]!.positives;
+      tiedNegatives += sorted[end]!.negatives;
+    }
+    wins += tiedPositives * (negatives + tiedNegatives / 2);
+    positives += tiedPositives;
+    negatives += tiedNegatives;
+    start = end;
+  }
+  return positives === 0 || negatives === 0 ? null : wins / (positives * negatives);
+}
+
+/**
+ * The best recall among the thresholds "warn when score >= t" whose precision is at least `minPrecision`, or
+ * null when none reaches it. Precision is over the scored points (`counts`); recall over events, each warned
+ * when its highest score before it reached the threshold (`eventScores`).
+ */
+export function recallAtPrecision(counts: readonly ScoreCount[], eventScores: readonly number[], minPrecision: number): { recall: number; threshold: number } | null {
+  if (eventScores.length === 0) return null;
+  const thresholds = [...counts].sort((a, b) => b.score - a.score);
+  const events = [...eventScores].sort((a, b) => b - a);
+  let warned = 0;
+  let warnedPositive = 0;
+  let eventsWarned = 0;
+  let best: { recall: number; threshold: number } | null = null;
+  for (let i = 0; i < thresholds.length; i++) {
+    const { score, positives, negatives } = thresholds[i]!;
+    warned += positives + negatives;
+    warnedPositive += positives;
+    // Equal scores are one threshold: judge it once all of them are in.
+    if (thresholds[i + 1]?.score === score) continue;
+    while (eventsWarned < events.length && events[eventsWarned]! >= score) eventsWarned++;
+    const recall = eventsWarned / events.length;
+    if (warned > 0 && warnedPositive / warned >= minPrecision && (best === null || recall > best.recall)) best = { recall, threshold: score };
+  }
+  return best;
+}
+
+export interface BootstrapEstimate {
+  value: number | null;
+  /** The 2.5th and 97.5th percentiles over the resamples in which the statistic is defined; null if in none. */
+  interval: [number, number] | null;
+  /** Resamples in which the statistic was undefined (no event drawn, say), left out of the interval. */
+  undefinedIn: number;
+}
+
+/**
+ * Statistics with 95% percentile intervals from a cluster bootstrap: each resample draws as many clusters as
+ * there are, with replacement, so the points of one cluster (a location's quarters) stay together and their
+ * correlation widens the interval as it should. `drawIndex(n)` returns a whole number in [0, n).
+ */
+export function clusterBootstrap<C, K extends string>(
+  clusters: readonly C[],
+  statistics: (sample: readonly C[]) => Record<K, number | null>,
+  options: { resamples: number; drawIndex: (size: number) => number },
+): Record<K, BootstrapEstimate> {
+  const point = statistics(clusters);
+  const keys = Object.keys(point) as K[];
+  const draws = new Map<K, number[]>(keys.map((k) => [k, []]));
+  for (let r = 0; r < options.resamples; r++) {
+    const sample = Array.from({ length: clusters.length }, () => clusters[options.drawIndex(clusters.length)]!);
+    const values = statistics(sample);
+    for (const k of keys) {
+      const value = values[k];
+      if (value !== null) draws.get(k)!.push(value);
+    }
+  }
+  return Object.fromEntries(
+    keys.map((k) => {
+      const values = draws.get(k)!;
+      const interval: [number, number] | null = values.length === 0 ? null : [percentile(values, 2.5)!, percentile(values, 97.5)!];
+      return [k, { value: point[k], interval, undefinedIn: options.resamples - values.length }];
+    }),
+  ) as Record<K, BootstrapEstimate>;
+}
