@@ -1,7 +1,6 @@
 // Replays a generated market history month by month through the risk model, as the daily score job would
 // have seen it (signals known by their receipt date, a baseline of that date), and measures how early and
 // how rightly it warned of the failures the history holds.
-import { computeBaseline } from '../../shared/domain/baseline.js';
 import {
   auc,
   bandMetrics,
@@ -22,14 +21,13 @@ import {
   type Track,
   warns,
 } from '../../shared/domain/backtest-metrics.js';
-import { groupBy } from '../../shared/domain/collections.js';
 import { addDays, addMonths } from '../../shared/domain/dates.js';
-import { type Band, BANDS, type IsoDate, type RegistrationLink, type RiskAssessment, SERVICE_KINDS, type Signal, signalKey } from '../../shared/domain/model.js';
+import { type Band, BANDS, type IsoDate, type RiskAssessment, SERVICE_KINDS } from '../../shared/domain/model.js';
 import { riskModel, type RiskModelConfig } from '../../shared/domain/risk-model.js';
-import { scoreMarket } from '../../shared/domain/score-market.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
 import { type FailureEvent, HISTORY_PARAMETERS, type MarketHistory, type Precursor, PRECURSORS } from './history.js';
-import { type DeregistrationCounts, deregistrationCounts, knownLinks, servicesOf, withPredecessors } from './re-registrations.js';
+import { HistoryScorer } from './history-scorer.js';
+import { type DeregistrationCounts, deregistrationCounts } from './re-registrations.js';
 
 /** The targets the model is held to (project brief). */
 export const BACKTEST_TARGETS = { redRecall: 0.8, redMedianLeadDays: 90, redPrecision: 0.5, auc: 0.85 } as const;
@@ -144,40 +142,6 @@ const DEFINITIONS: Record<string, string> = {
   auc: "Rank-sum AUC of the likelihood over location-months dated alarmsFrom..alarmsTo, positive when the location's event follows within 12 months; tied scores count a half.",
 };
 
-/** A subject's signals in order of receipt, so the ones known at a date are a prefix. */
-interface ReceiptIndex {
-  signals: Signal[];
-  receivedOn: IsoDate[];
-}
-
-function indexByReceipt(signals: readonly Signal[], type: 'location' | 'provider'): Map<string, ReceiptIndex> {
-  const bySubject = new Map<string, Signal[]>();
-  for (const signal of signals) {
-    if (signal.subject.type !== type) continue;
-    const list = bySubject.get(signal.subject.id);
-    if (list) list.push(signal);
-    else bySubject.set(signal.subject.id, [signal]);
-  }
-  return new Map(
-    [...bySubject].map(([id, list]) => {
-      list.sort((a, b) => (a.receivedOn < b.receivedOn ? -1 : a.receivedOn > b.receivedOn ? 1 : 0));
-      return [id, { signals: list, receivedOn: list.map((s) => s.receivedOn) }];
-    }),
-  );
-}
-
-function receivedBy(index: ReceiptIndex | undefined, asOf: IsoDate): Signal[] {
-  if (!index) return [];
-  let low = 0;
-  let high = index.receivedOn.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (index.receivedOn[mid]! <= asOf) low = mid + 1;
-    else high = mid;
-  }
-  return index.signals.slice(0, low);
-}
-
 export function evaluationWindows(history: Pick<MarketHistory, 'from' | 'to'>): EvaluationWindows {
   const warmedUp = addMonths(history.from, WARM_UP_MONTHS);
   return {
@@ -227,15 +191,8 @@ interface Replay {
   withheld: number;
 }
 
-function replay(history: MarketHistory, links: readonly RegistrationLink[], model: RiskModelConfig, windows: EvaluationWindows, progress: (line: string) => void): Replay {
-  const withheldKeys = new Set(history.events.flatMap((e) => e.outcomeSignalKeys));
-  const usable = history.signals.filter((s) => !withheldKeys.has(signalKey(s)));
-  const byLocation = indexByReceipt(usable, 'location');
-  const byProvider = indexByReceipt(usable, 'provider');
-  const serviceOf = servicesOf(history);
-  const predecessors = groupBy(links, (link) => link.successorId);
-  // Keyed by service: a failure is always its last registration's.
-  const eventOf = new Map(history.events.map((e) => [e.locationId, e]));
+function replay(scorer: HistoryScorer, history: MarketHistory, model: RiskModelConfig, windows: EvaluationWindows, progress: (line: string) => void): Replay {
+  const { serviceOf, eventOf } = scorer;
   const evaluated = new Set(history.events.filter((e) => isEvaluatedFailure(e.on, windows)).map((e) => e.locationId));
   const services = history.locations.filter((l) => serviceOf.get(l.locationId) === l.locationId);
   const months = new Map<string, ScoredMonth[]>(services.map((l) => [l.locationId, []]));
@@ -245,20 +202,7 @@ function replay(history: MarketHistory, links: readonly RegistrationLink[], mode
 
   const dates = scoringDates(history);
   dates.forEach((asOf, i) => {
-    const population = history.locations.filter(
-      (l) => l.registeredOn <= asOf && !((l.deregisteredOn ?? '9999-12-31') <= asOf) && !((eventOf.get(l.locationId)?.on ?? '9999-12-31') <= asOf),
-    );
-    const scoredIds = withPredecessors(population.map((l) => l.locationId), predecessors);
-    const signalsByLocation = new Map(scoredIds.map((id) => [id, receivedBy(byLocation.get(id), asOf)]));
-    const providerIds = new Set(population.map((l) => l.providerId));
-    const signalsByProvider = new Map([...providerIds].map((id) => [id, receivedBy(byProvider.get(id), asOf)]));
-    const baseline = computeBaseline({ asOf, locations: population, signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
-    const { locations: assessments } = scoreMarket(
-      { locations: population, providers: history.providers, groups: history.groups, signalsByLocation, signalsByProvider, links },
-      asOf,
-      model,
-      baseline,
-    );
+    const { population, assessments } = scorer.scoreAt(asOf);
     for (const a of assessments) {
       const id = serviceOf.get(a.subject.id)!;
       months.get(id)!.push({ on: asOf, likelihood: a.likelihood, band: a.band });
@@ -297,7 +241,7 @@ function replay(history: MarketHistory, links: readonly RegistrationLink[], mode
     const event = eventOf.get(l.locationId);
     return { id: l.locationId, months: months.get(l.locationId)!, outcome: event ? { on: event.on, kind: event.kind, hadPrecursor: event.hadPrecursor } : null };
   });
-  return { tracks, failureMonths, falseAlarms, factorMonths, withheld: history.signals.length - usable.length };
+  return { tracks, failureMonths, falseAlarms, factorMonths, withheld: scorer.withheld };
 }
 
 const BAND_RANK: Record<Band, number> = { Green: 0, Amber: 1, Red: 2 };
@@ -377,8 +321,9 @@ function ceilings(history: MarketHistory, tracks: readonly Track[], windows: Eva
 export function runBacktest(history: MarketHistory, options: BacktestOptions = {}): BacktestReport {
   const model = options.model ?? riskModel();
   const windows = evaluationWindows(history);
-  const links = knownLinks(history);
-  const run = replay(history, links, model, windows, options.progress ?? (() => {}));
+  const scorer = new HistoryScorer(history, model);
+  const { links } = scorer;
+  const run = replay(scorer, history, model, windows, options.progress ?? (() => {}));
   const bands = Object.fromEntries(THRESHOLDS.map((t) => [t, bandMetrics(run.tracks, t, windows)])) as Record<Threshold, BandMetrics>;
   const rocAuc = likelihoodAuc(run.tracks, windows);
   const evaluatedIds = new Set(evaluatedFailures(run.tracks, windows).map((t) => t.id));

@@ -8,6 +8,15 @@ const BAND_RANK: Record<Band, number> = { Red: 0, Amber: 1, Green: 2 };
 const countBands = (list: readonly RiskAssessment[]) =>
   (['Red', 'Amber', 'Green'] as const).map((band) => `${band} ${list.filter((a) => a.band === band).length}`).join(', ');
 
+const share = (list: readonly RiskAssessment[], test: (a: RiskAssessment) => boolean) =>
+  `${((100 * list.filter(test).length) / Math.max(1, list.length)).toFixed(1)}%`;
+
+/** How much of the market High impact and Red cover: the figures a false alarm at scale would show in. */
+function locationShares(locations: readonly RiskAssessment[]): string {
+  const versions = [...new Set(locations.map((a) => a.modelVersion))].sort().join(', ');
+  return `  of locations: High impact ${share(locations, (a) => a.impact === 'High')}, Red ${share(locations, (a) => a.band === 'Red')} (${versions || 'no model'})`;
+}
+
 export function summarise(result: PipelineResult): string[] {
   const { assessments, delivered } = result;
   const lines = [
@@ -20,6 +29,7 @@ export function summarise(result: PipelineResult): string[] {
     `  locations ${assessments.locations.length}: ${countBands(assessments.locations)}`,
     `  providers ${assessments.providers.length}: ${countBands(assessments.providers)}`,
     `  groups    ${assessments.groups.length}: ${countBands(assessments.groups)}`,
+    locationShares(assessments.locations),
     '',
     'Ten highest risks (locations)',
   ];

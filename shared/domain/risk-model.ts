@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import modelV1 from '../config/risk-model-v1.json' with { type: 'json' };
 import modelV2 from '../config/risk-model-v2.json' with { type: 'json' };
+import modelV3 from '../config/risk-model-v3.json' with { type: 'json' };
 import { FAMILIES } from './model.js';
 
 const points = z.number().check(z.gte(0), z.lte(100));
@@ -39,6 +40,20 @@ export const RiskModelConfig = z.object({
     minimumConcerns: z.int().check(z.nonnegative()),
     risingTrendPoints: points,
     ewma: z.object({ lambda: z.number().check(z.gt(0), z.lte(1)), L: z.number().check(z.gt(0)) }),
+    /**
+     * Concerns and s.42 enquiries each judged by a one-sided Poisson test against the count expected of the
+     * service's exposure (its beds, or one community service) at its region's rate for its kind: the smaller
+     * p-value earns the points of the lowest `pValuePoints` bound it falls below. Without `evidence` (enough
+     * s.42 enquiries, or a cluster of concerns) the points stop at `unconfirmedMaxPoints`, and the EWMA trend
+     * counts only with it. Absent before version 3, whose versions score the ratio bands above.
+     */
+    exposure: z.optional(
+      z.object({
+        pValuePoints: z.array(z.object({ below: z.number().check(z.gt(0), z.lt(1)), points })).check(z.minLength(1)),
+        evidence: z.object({ section42Enquiries: z.int().check(z.positive()), clusterConcerns: z.int().check(z.gte(2)), clusterDays: z.int().check(z.positive()) }),
+        unconfirmedMaxPoints: points,
+      }),
+    ),
   }),
   financial: z.object({
     insolvencyStatusPoints: points,
@@ -82,6 +97,22 @@ export const RiskModelConfig = z.object({
     mediumCouncilBedShare: z.number().check(z.gt(0), z.lte(1)),
     mediumBeds: z.int().check(z.positive()),
     scarceSpecialisms: z.array(z.string()),
+    /**
+     * Whose beds a home's share is of: all the council's care home beds (the default, before version 3) or
+     * those of its own kind, nursing or residential, since one kind's residents cannot move to the other's beds.
+     */
+    bedShareOf: z.optional(z.enum(['care-homes', 'same-kind'])),
+    /**
+     * Residents against the council's admittable vacancies only where its homes with a Capacity Tracker return
+     * hold at least this share of its care home beds (before version 3, everywhere): unreported vacancies are
+     * unknown, not absent.
+     */
+    vacanciesNeedReportingBedShare: z.optional(z.number().check(z.gt(0), z.lte(1))),
+    /**
+     * The lowest band High impact raises by one (before version 3, Green), so that impact sharpens a concern
+     * the likelihood already holds instead of making one. Versions that set it flag each band it raised.
+     */
+    liftFrom: z.optional(z.enum(['Green', 'Amber'])),
   }),
   commissioner: z.object({ placementEmbargoPoints: points, cqcEnforcementPoints: points }),
   rollUp: z.object({ hardTriggerBedShare: z.number().check(z.gt(0), z.lte(1)) }),
@@ -89,7 +120,7 @@ export const RiskModelConfig = z.object({
 export type RiskModelConfig = z.infer<typeof RiskModelConfig>;
 
 const MODELS: ReadonlyMap<string, RiskModelConfig> = new Map(
-  [RiskModelConfig.parse(modelV1), RiskModelConfig.parse(modelV2)].map((model) => [model.version, model]),
+  [modelV1, modelV2, modelV3].map((model) => RiskModelConfig.parse(model)).map((model) => [model.version, model]),
 );
 
 export const CURRENT_MODEL_VERSION = 'risk-model-2';

@@ -3,13 +3,14 @@
 // assessment out, so any past assessment can be reproduced from the stored signals and the model version.
 import { addMonths, monthOf, monthsBetween } from './dates.js';
 import type { MarketBaseline } from './baseline.js';
+import { addFactor, type Context, draft, evidence, type FamilyDraft, latest, ofKind } from './families/common.js';
+import { impactFlags, locationImpact } from './families/impact.js';
+import { safeguardingFamily } from './families/safeguarding.js';
 import { knownAt, latestReport } from './known-at.js';
 import {
   type Band,
   BANDS,
-  type Evidence,
   type Factor,
-  type Family,
   FAMILIES,
   type FamilyResult,
   type ImpactTier,
@@ -21,12 +22,11 @@ import {
   type RegistrationLink,
   type RiskAssessment,
   type Signal,
-  type SignalKind,
   type SignalOf,
 } from './model.js';
 import type { RiskModelConfig } from './risk-model.js';
 import { noteOf } from './succession.js';
-import { cusumFall, ewmaRise, mean, standardDeviation } from './trends.js';
+import { cusumFall, mean, standardDeviation } from './trends.js';
 
 export const HARD_TRIGGERS = {
   inadequateOverall: 'Inadequate overall rating',
@@ -39,46 +39,7 @@ export const HARD_TRIGGERS = {
 } as const;
 
 
-function ofKind<K extends SignalKind>(signals: readonly Signal[], kind: K): SignalOf<K>[] {
-  return signals
-    .filter((s): s is SignalOf<K> => s.facts.kind === kind)
-    .sort((a, b) => a.describedOn.localeCompare(b.describedOn) || a.receivedOn.localeCompare(b.receivedOn) || a.naturalId.localeCompare(b.naturalId));
-}
-
-const latest = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
-
-const evidence = (signal: Signal, value: string): Evidence => ({
-  source: signal.source,
-  date: signal.describedOn,
-  value,
-  ...(signal.inheritedFrom === undefined ? {} : { inheritedFrom: signal.inheritedFrom }),
-});
-
 const RATING_RANK: Record<Rating, number> = { Outstanding: 0, Good: 1, 'Requires improvement': 2, Inadequate: 3 };
-
-interface FamilyDraft {
-  family: Family;
-  hasData: boolean;
-  factors: Factor[];
-  lastDataOn: IsoDate | null;
-  stale: boolean;
-  /** Lower than 1 when the family's data is old. */
-  freshness: number;
-}
-
-const draft = (family: Family): FamilyDraft => ({ family, hasData: false, factors: [], lastDataOn: null, stale: false, freshness: 1 });
-
-function addFactor(d: FamilyDraft, indicator: string, points: number, proof: Evidence[]): void {
-  if (points > 0) d.factors.push({ family: d.family, indicator, points, evidence: proof });
-}
-
-interface Context {
-  asOf: IsoDate;
-  model: RiskModelConfig;
-  baseline: MarketBaseline;
-  hardTriggers: Set<string>;
-  flags: string[];
-}
 
 function qualityFamily(signals: Signal[], ctx: Context): FamilyDraft {
   const { quality, commissioner } = ctx.model;
@@ -155,57 +116,6 @@ function activeCommissionerActions(signals: Signal[]): SignalOf<'commissioner-ac
     else active.set(`${subjectKey}#${action.facts.action}`, action);
   }
   return [...active.values()];
-}
-
-function safeguardingFamily(location: Location, signals: Signal[], ctx: Context): FamilyDraft {
-  const config = ctx.model.safeguarding;
-  const d = draft('safeguarding');
-  // Councils report every concern they receive, so no concern on record is data (a score of 0), not a gap.
-  d.hasData = true;
-  const windowStart = addMonths(ctx.asOf, -config.windowMonths);
-  const concerns = ofKind(signals, 'safeguarding-concern');
-  d.lastDataOn = latest(concerns)?.describedOn ?? null;
-  const recent = concerns.filter((s) => s.describedOn > windowStart);
-  const weighted = recent.reduce((sum, s) => sum + 1 + (s.facts.section42Enquiry ? 1 : 0), 0);
-  const expected = expectedConcerns(location, ctx.baseline, config.windowMonths);
-  if (recent.length >= config.minimumConcerns && expected > 0) {
-    const ratio = weighted / expected;
-    const band = config.ratioBands
-      .slice()
-      .sort((a, b) => b.aboveRegionalMedianTimes - a.aboveRegionalMedianTimes)
-      .find((b) => ratio > b.aboveRegionalMedianTimes);
-    if (band) {
-      const enquiries = recent.filter((s) => s.facts.section42Enquiry).length;
-      addFactor(d, `Safeguarding concerns ${ratio.toFixed(1)}x the regional rate`, band.points, [
-        {
-          source: 'safeguarding-return',
-          date: latest(recent)!.describedOn,
-          value: `${recent.length} concerns, ${enquiries} s.42 enquiries in ${config.windowMonths} months (expected ${expected.toFixed(1)})`,
-        },
-      ]);
-    }
-  }
-  // EWMA on monthly counts over two years against the regional expectation (Poisson: sigma = sqrt(mean)).
-  const months = 24;
-  const monthly = Array.from({ length: months }, (_, i) => monthOf(addMonths(ctx.asOf, i - months + 1)));
-  // Counted as the baseline counts them (a concern plus its s.42 enquiry), so series and target share units.
-  const counts = monthly.map((m) => concerns.filter((s) => monthOf(s.describedOn) === m).reduce((sum, s) => sum + 1 + (s.facts.section42Enquiry ? 1 : 0), 0));
-  const target = expected / config.windowMonths;
-  const trend = ewmaRise(counts, target, Math.sqrt(Math.max(target, 0.05)), config.ewma);
-  if (trend.signalled && recent.length >= config.minimumConcerns) {
-    addFactor(d, 'Rising safeguarding concerns (EWMA)', config.risingTrendPoints, [
-      { source: 'safeguarding-return', date: latest(recent)!.describedOn, value: `EWMA ${trend.statistic.toFixed(2)} > limit ${trend.limit.toFixed(2)} a month` },
-    ]);
-  }
-  return d;
-}
-
-/** Concerns (and enquiries) a location of this size would have in the window at its region's rate. */
-function expectedConcerns(location: Location, baseline: MarketBaseline, windowMonths: number): number {
-  const rates = baseline.safeguardingRates[location.region];
-  if (!rates) return 0;
-  const perYear = location.beds > 0 ? (rates.per10Beds * location.beds) / 10 : rates.perCommunityService;
-  return (perYear * windowMonths) / 12;
 }
 
 const INSOLVENT_STATUSES = new Set(['liquidation', 'receivership', 'administration', 'insolvency-proceedings', 'voluntary-arrangement', 'dissolved', 'converted-closed']);
@@ -401,35 +311,15 @@ function confidenceOf(drafts: readonly FamilyDraft[], model: RiskModelConfig): n
   return Math.round((100 * backed) / total) / 100;
 }
 
+/** The likelihood's band, one higher at High impact from the model's `liftFrom` band up; Red on a hard trigger. */
 export function bandOf(likelihood: number, impact: ImpactTier, hardTriggered: boolean, model: RiskModelConfig): Band {
   if (hardTriggered) return 'Red';
   const index = likelihood >= model.bands.redFrom ? 2 : likelihood >= model.bands.amberFrom ? 1 : 0;
-  return BANDS[Math.min(2, index + (impact === 'High' ? 1 : 0))]!;
+  const lifted = impact === 'High' && index >= BANDS.indexOf(model.impact.liftFrom ?? 'Green');
+  return BANDS[Math.min(2, index + (lifted ? 1 : 0))]!;
 }
 
 export const MONITORING_LEVEL: Record<Band, MonitoringLevel> = { Green: 'Standard', Amber: 'Responsive', Red: 'Enhanced' };
-
-function locationImpact(location: Location, signals: Signal[], ctx: Context): { tier: ImpactTier; reasons: string[] } {
-  const { impact } = ctx.model;
-  const reasons: string[] = [];
-  const councilBeds = ctx.baseline.councilBeds[location.councilGss] ?? 0;
-  const share = councilBeds > 0 ? location.beds / councilBeds : 0;
-  if (share >= impact.highCouncilBedShare) reasons.push(`${(100 * share).toFixed(0)}% of the council's care home beds`);
-  const residents = latest(ofKind(signals, 'capacity-return'))?.facts.usedBeds ?? location.beds;
-  const vacancies = ctx.baseline.councilAdmittableVacancies[location.councilGss] ?? 0;
-  if (isCareHome(location) && residents > 0 && residents > vacancies) {
-    reasons.push(`${residents} residents against ${vacancies} admittable vacancies in the council`);
-  }
-  for (const specialism of location.specialisms) {
-    const scarce = impact.scarceSpecialisms.find((s) => specialism.toLowerCase().includes(s.toLowerCase()));
-    if (scarce && isCareHome(location) && (ctx.baseline.specialistHomes[`${location.councilGss}#${scarce}`] ?? 0) <= 2) {
-      reasons.push(`one of at most two care homes for ${scarce} in the council`);
-    }
-  }
-  if (reasons.length > 0) return { tier: 'High', reasons };
-  if (share >= impact.mediumCouncilBedShare || location.beds >= impact.mediumBeds) return { tier: 'Medium', reasons };
-  return { tier: 'Low', reasons };
-}
 
 export interface LocationScoringInput {
   location: Location;
@@ -471,6 +361,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
   const impact = locationImpact(location, own, ctx);
   const hardTriggers = [...ctx.hardTriggers].sort();
   const band = bandOf(likelihood, impact.tier, hardTriggers.length > 0, model);
+  const unraised = bandOf(likelihood, 'Low', hardTriggers.length > 0, model);
   return {
     subject: { type: 'location', id: location.locationId },
     name: location.name,
@@ -485,7 +376,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     confidence: confidenceOf(drafts, model),
     modelVersion: model.version,
     baselineVersion: baseline.version,
-    flags: [...predecessors.map(inheritedFlag), ...ctx.flags, ...(succeededBy ? [] : impact.reasons.map((r) => `High impact: ${r}`))],
+    flags: [...predecessors.map(inheritedFlag), ...ctx.flags, ...(succeededBy ? [] : impactFlags(impact, band, unraised, model))],
     councils: [location.councilGss],
     regions: [location.region],
     beds: location.beds,
