@@ -16,8 +16,10 @@ import { readRatingHistory, SCORED_QUARTERS } from '../backtest/real-history.js'
 import { SPLIT_RULE } from './split.js';
 
 const CALIBRATED_VERSION = 'risk-model-3';
-/** The family scoring the features come from by default: the deployed model's until risk-model-3 is. */
-const FAMILY_SCORING_VERSION = 'risk-model-2';
+/** The family scoring the features come from: risk-model-3's own (its safeguarding and impact rules). */
+const FAMILY_SCORING_VERSION = CALIBRATED_VERSION;
+/** The calibrated model's configuration, whose bands (100 x the cut-offs) are rewritten with each fit. */
+const MODEL_CONFIG = 'shared/config/risk-model-v3.json';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -39,6 +41,7 @@ interface Options {
   locations: number;
   out: string;
   model: string;
+  modelConfig: string;
 }
 
 async function run(options: Options): Promise<void> {
@@ -108,6 +111,10 @@ async function run(options: Options): Promise<void> {
   });
   await mkdir(dirname(options.out), { recursive: true });
   await writeFile(options.out, `${JSON.stringify(calibration, null, 2)}\n`);
+  // The model's bands are the cut-offs in its likelihood's units; loading it checks that they agree.
+  const config = JSON.parse(await readFile(options.modelConfig, 'utf8')) as { bands: { amberFrom: number; redFrom: number } };
+  config.bands = { amberFrom: Math.round(1000 * bands.amberFrom) / 10, redFrom: Math.round(1000 * bands.redFrom) / 10 };
+  await writeFile(options.modelConfig, `${JSON.stringify(config, null, 2)}\n`);
 
   const shares = BANDS.map((band) => {
     const n = family.probabilities.filter((p) => probabilityBand(p, calibration) === band).length;
@@ -130,7 +137,7 @@ async function run(options: Options): Promise<void> {
     `Bands: Amber from p = ${num(bands.amberFrom, 4)}, Red from p = ${num(bands.redFrom, 4)} (${bandRuleText()})`,
     `  training location-months: ${shares.join(', ')}`,
     '',
-    `Wrote ${options.out}. Done in ${elapsed()}.`,
+    `Wrote ${options.out} and the bands of ${options.modelConfig}. Done in ${elapsed()}.`,
   ]) {
     console.log(line);
   }
@@ -144,6 +151,7 @@ const program = new Command()
   .option('--locations <n>', 'number of locations in the generated history', positiveInt, HISTORY_DEFAULTS.locations)
   .option('--out <file>', 'where to write the calibration', 'shared/config/risk-model-v3-calibration.json')
   .option('--model <version>', 'risk model version whose family scoring makes the features', FAMILY_SCORING_VERSION)
+  .option('--model-config <file>', 'the calibrated model configuration whose bands to rewrite', MODEL_CONFIG)
   .action(run);
 
 await program.parseAsync();

@@ -4,6 +4,8 @@ import * as z from 'zod/mini';
 import modelV1 from '../config/risk-model-v1.json' with { type: 'json' };
 import modelV2 from '../config/risk-model-v2.json' with { type: 'json' };
 import modelV3 from '../config/risk-model-v3.json' with { type: 'json' };
+import calibrationV3 from '../config/risk-model-v3-calibration.json' with { type: 'json' };
+import { Calibration } from './calibration.js';
 import { FAMILIES } from './model.js';
 
 const points = z.number().check(z.gte(0), z.lte(100));
@@ -116,11 +118,29 @@ export const RiskModelConfig = z.object({
   }),
   commissioner: z.object({ placementEmbargoPoints: points, cqcEnforcementPoints: points }),
   rollUp: z.object({ hardTriggerBedShare: z.number().check(z.gt(0), z.lte(1)) }),
+  /**
+   * A fitted model (risk-model-3 on): the likelihood becomes 100 x a calibrated probability of failure
+   * within 12 months (shared/domain/calibration.ts), fitted by `npm run fit` and kept in its own file.
+   */
+  calibration: z.optional(Calibration),
 });
 export type RiskModelConfig = z.infer<typeof RiskModelConfig>;
 
+/**
+ * A calibrated model's likelihood is 100 x its fitted probability, so its bands must be the calibration's
+ * cut-offs in those units: checked on load, so a re-fit cannot leave stale bands behind.
+ */
+function calibrated(model: RiskModelConfig, calibration: Calibration): RiskModelConfig {
+  const expected = { amberFrom: Math.round(1000 * calibration.bands.amberFrom) / 10, redFrom: Math.round(1000 * calibration.bands.redFrom) / 10 };
+  if (calibration.version !== model.version) throw new Error(`calibration for ${calibration.version} given to ${model.version}`);
+  if (model.bands.amberFrom !== expected.amberFrom || model.bands.redFrom !== expected.redFrom) {
+    throw new Error(`${model.version}'s bands ${JSON.stringify(model.bands)} are not its calibration's cut-offs ${JSON.stringify(expected)}`);
+  }
+  return { ...model, calibration };
+}
+
 const MODELS: ReadonlyMap<string, RiskModelConfig> = new Map(
-  [modelV1, modelV2, modelV3].map((model) => RiskModelConfig.parse(model)).map((model) => [model.version, model]),
+  [RiskModelConfig.parse(modelV1), RiskModelConfig.parse(modelV2), calibrated(RiskModelConfig.parse(modelV3), Calibration.parse(calibrationV3))].map((model) => [model.version, model]),
 );
 
 export const CURRENT_MODEL_VERSION = 'risk-model-2';

@@ -57,7 +57,8 @@ export function rollUp(input: RollUpInput): RiskAssessment {
     .map(([t]) => t)
     .sort();
 
-  const likelihood = likelihoodOf(families, model);
+  // A fitted probability is a member's own: the organisation's is their bed-weighted mean, not a re-fit of merged scores.
+  const likelihood = model.calibration ? round1(members.reduce((sum, m) => sum + share(m) * m.likelihood, 0)) : likelihoodOf(families, model);
   const bedsByCouncil: Record<string, number> = {};
   for (const m of members) for (const [gss, beds] of Object.entries(m.bedsByCouncil)) bedsByCouncil[gss] = (bedsByCouncil[gss] ?? 0) + beds;
   const impact = rolledUpImpact(members, bedsByCouncil, baseline, model);

@@ -1,6 +1,7 @@
 // The risk model: an explainable likelihood from five families of indicators, hard triggers that pin Red,
 // an impact tier, and the band and monitoring level they imply. Pure: signals and a baseline in, an
 // assessment out, so any past assessment can be reproduced from the stored signals and the model version.
+import { contributionsOf, familyFeatures, logistic, ratingFeatures, ratingHistory, trendDate } from './calibration.js';
 import { addMonths, monthOf, monthsBetween } from './dates.js';
 import type { MarketBaseline } from './baseline.js';
 import { addFactor, type Context, draft, evidence, type FamilyDraft, latest, ofKind } from './families/common.js';
@@ -357,7 +358,10 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     ctx.flags.splice(0, ctx.flags.length, passedOnFlag(succeededBy));
   }
   const families = drafts.map((d) => toFamilyResult(d, model));
-  const likelihood = likelihoodOf(families, model);
+  const factors = sortFactors(drafts.flatMap((d) => d.factors));
+  const calibrated = model.calibration ? fittedLikelihood(input, { families, factors }, own) : null;
+  const likelihood = calibrated?.likelihood ?? likelihoodOf(families, model);
+  if (calibrated) ctx.flags.unshift(calibrated.flag);
   const impact = locationImpact(location, own, ctx);
   const hardTriggers = [...ctx.hardTriggers].sort();
   const band = bandOf(likelihood, impact.tier, hardTriggers.length > 0, model);
@@ -371,7 +375,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     band,
     monitoringLevel: MONITORING_LEVEL[band],
     hardTriggers,
-    factors: sortFactors(drafts.flatMap((d) => d.factors)),
+    factors,
     families,
     confidence: confidenceOf(drafts, model),
     modelVersion: model.version,
@@ -384,6 +388,29 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
     sharedAcrossCouncils: false,
     ...(succeededBy ? { passedOn: [noteOf(succeededBy, succeededBy.successorId)] } : {}),
     ...(predecessors.length > 0 ? { inheritedFrom: predecessors.map((link) => noteOf(link, link.predecessorId)) } : {}),
+  };
+}
+
+/**
+ * A calibrated model's likelihood: 100 x its fitted probability of failure within 12 months, from the
+ * rating history and the family scores now and six months before (scored from what was known then, against
+ * the same baseline), with a flag naming what moved it most.
+ */
+function fittedLikelihood(input: LocationScoringInput, now: Pick<RiskAssessment, 'families' | 'factors'>, own: readonly Signal[]): { likelihood: number; flag: string } {
+  const { location, asOf, model } = input;
+  const calibration = model.calibration!;
+  const earlier = scoreLocation({ ...input, asOf: trendDate(asOf), model: { ...model, calibration: undefined } });
+  const rating = ratingFeatures({ ratings: ratingHistory(own, asOf), registeredOn: location.registeredOn, asOf });
+  const contributions = contributionsOf({ rating, family: familyFeatures(now, earlier) }, calibration, location.serviceKind);
+  const p = logistic(contributions.reduce((sum, c) => sum + c.logOdds, 0));
+  const largest = contributions
+    .filter((c) => c.term !== 'intercept' && c.logOdds !== 0)
+    .sort((a, b) => Math.abs(b.logOdds) - Math.abs(a.logOdds))
+    .slice(0, 3)
+    .map((c) => `${c.term} ${c.logOdds > 0 ? '+' : ''}${c.logOdds.toFixed(2)}`);
+  return {
+    likelihood: Math.round(1000 * p) / 10,
+    flag: `Fitted chance of failure within 12 months: ${(100 * p).toFixed(1)}% (${calibration.version}; largest log-odds terms: ${largest.join(', ') || 'none'})`,
   };
 }
 

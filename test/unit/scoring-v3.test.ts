@@ -3,6 +3,7 @@ import type { MarketBaseline } from '../../shared/domain/baseline.js';
 import { addMonths, monthOf } from '../../shared/domain/dates.js';
 import { ADASS_REGIONS, type RiskAssessment, SERVICE_KINDS, type Signal } from '../../shared/domain/model.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
+import { rollUp } from '../../shared/domain/roll-up.js';
 import { bandOf } from '../../shared/domain/scoring.js';
 import { baseline, capacityReturn, concern, financial, LEEDS, location, rating, registration, score } from '../support/fixtures.js';
 
@@ -167,16 +168,20 @@ describe('risk-model-3: passing trouble leaves a healthy home Green', () => {
 
 describe('risk-model-3: impact', () => {
   it('lifts an Amber home to Red at High impact and says so', () => {
-    // Prepare: Requires improvement (40) and 79% occupancy (60): 1 - 0.72 x 0.64 = 53.9, Amber
-    const signals = [rating('Requires improvement', { describedOn: '2025-08-01' }), capacityReturn('2025-09', { maxCapacity: 100, usedBeds: 79 })];
+    // Prepare: Requires improvement, 60% occupancy and a manager gone four months: Amber on the fitted chance
+    const signals = [
+      rating('Requires improvement', { describedOn: '2025-08-01', publishedOn: '2025-08-01' }),
+      capacityReturn('2025-09', { maxCapacity: 100, usedBeds: 60 }),
+      registration({ registeredManagerAbsentSince: '2025-05-20' }),
+    ];
 
     // Act
     const low = score({ signals, baseline: v3Baseline(), model: V3 });
     const high = score({ signals, baseline: scarceResidential(v3Baseline()), model: V3 });
 
     // Assess
-    expect([low.likelihood, low.impact, low.band]).toEqual([53.9, 'Low', 'Amber']);
-    expect([high.likelihood, high.impact, high.band]).toEqual([53.9, 'High', 'Red']);
+    expect([low.impact, low.band]).toEqual(['Low', 'Amber']);
+    expect([high.likelihood, high.impact, high.band]).toEqual([low.likelihood, 'High', 'Red']);
     expect(high.flags).toContain("Band raised from Amber to Red by High impact: 13% of the council's residential home beds");
     expect(high.flags.filter((f) => f.startsWith('High impact'))).toEqual([]);
   });
@@ -197,9 +202,9 @@ describe('risk-model-3: impact', () => {
 
   it.each([
     [0, 'Green'],
-    [39.9, 'Green'],
-    [40, 'Red'],
-    [70, 'Red'],
+    [V3.bands.amberFrom - 0.1, 'Green'],
+    [V3.bands.amberFrom, 'Red'],
+    [V3.bands.redFrom, 'Red'],
   ] as const)('puts likelihood %d at High impact in %s', (likelihood, band) => {
     // Act
     const result = bandOf(likelihood, 'High', false, V3);
@@ -314,5 +319,37 @@ describe('risk-model-2 is unchanged', () => {
     // Assess
     expect([result.likelihood, result.impact, result.band]).toEqual([0, 'High', 'Amber']);
     expect(result.flags).toEqual(["High impact: 13% of the council's care home beds"]);
+  });
+});
+
+describe('risk-model-3: a fitted chance of failure', () => {
+  it('gives 100 x the fitted probability, higher for a worse history, and names its largest terms', () => {
+    // Prepare
+    const good = [rating('Good', { describedOn: '2024-06-01', publishedOn: '2024-06-01' }), capacityReturn('2025-09', { maxCapacity: 100, usedBeds: 92 })];
+    const worse = [rating('Good', { describedOn: '2022-06-01', publishedOn: '2022-06-01' }), rating('Requires improvement', { describedOn: '2024-06-01', publishedOn: '2024-06-01' }), capacityReturn('2025-09', { maxCapacity: 100, usedBeds: 70 })];
+
+    // Act
+    const [a, b] = [good, worse].map((signals) => score({ signals, baseline: v3Baseline(), model: V3 }));
+
+    // Assess
+    expect(a!.likelihood).toBeGreaterThan(0);
+    expect(b!.likelihood).toBeGreaterThan(a!.likelihood);
+    expect(b!.flags[0]).toMatch(new RegExp(`^Fitted chance of failure within 12 months: ${b!.likelihood.toFixed(1)}% \\(risk-model-3; largest log-odds terms: .*requiresImprovement \\+`));
+    // Points still explain it: the factors are the families' own.
+    expect(b!.factors.map((f) => f.indicator)).toEqual(expect.arrayContaining(['Overall rating Requires improvement', 'Occupancy 70%']));
+  });
+
+  it('rolls a provider up to the bed-weighted mean of its homes', () => {
+    // Prepare
+    const homes = [
+      score({ location: location({ locationId: '1-100000001', beds: 20 }), signals: [rating('Requires improvement', { describedOn: '2024-06-01', publishedOn: '2024-06-01' })], baseline: v3Baseline(), model: V3 }),
+      score({ location: location({ locationId: '1-100000002', beds: 60 }), signals: [rating('Good', { describedOn: '2024-06-01', publishedOn: '2024-06-01' })], baseline: v3Baseline(), model: V3 }),
+    ];
+
+    // Act
+    const provider = rollUp({ subject: { type: 'provider', id: '1-900000001' }, name: 'Acme Care Ltd', members: homes, baseline: v3Baseline(), asOf: homes[0]!.asOf, model: V3 });
+
+    // Assess
+    expect(provider.likelihood).toBeCloseTo((20 * homes[0]!.likelihood + 60 * homes[1]!.likelihood) / 80, 1);
   });
 });
