@@ -69,9 +69,10 @@ const program = new Command()
   .option('--out <dir>', 'where to write backtest.json', 'out')
   .option('--model <version>', 'risk model version to replay', CURRENT_MODEL_VERSION)
   .option('--real <file>', 'instead, backtest on a real CQC rating history in that file (writes backtest-real.json)')
-  .action(async (options: { seed: number; locations: number; out: string; model: string; real?: string }) => {
+  .option('--held-out', "with --real, only the locations outside the fit's training half")
+  .action(async (options: { seed: number; locations: number; out: string; model: string; real?: string; heldOut?: boolean }) => {
     if (options.real !== undefined) {
-      await runRealBacktest({ file: options.real, out: options.out, model: options.model });
+      await runRealBacktest({ file: options.real, out: options.out, model: options.model, heldOut: options.heldOut ?? false });
       return;
     }
     const started = Date.now();

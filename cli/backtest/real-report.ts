@@ -8,6 +8,7 @@ import { riskModel } from '../../shared/domain/risk-model.js';
 import { Dice } from '../sample/dice.js';
 import { FIXED_COUNCIL_GSS, measure, type OutcomeReport, scoreQuarters } from './real-backtest.js';
 import { HORIZON_MONTHS, readRatingHistory, sampleLocationQuarters, SCORED_QUARTERS } from './real-history.js';
+import { inTrainingHalf, SPLIT_RULE } from '../fit/split.js';
 
 export const BOOTSTRAP = { resamples: 200, seed: 20160101 } as const;
 
@@ -70,6 +71,8 @@ export interface RealBacktestOptions {
   model: string;
   /** The day the file is read: a date after it in the file is impossible. */
   today?: IsoDate;
+  /** Only the locations `npm run fit` left out of its training half: how a fitted model is judged honestly. */
+  heldOut?: boolean;
   log?: (line: string) => void;
 }
 
@@ -82,7 +85,8 @@ export async function runRealBacktest(options: RealBacktestOptions): Promise<str
     origin: options.file,
     receivedOn: options.today ?? new Date().toISOString().slice(0, 10),
   });
-  const quarters = sampleLocationQuarters(history.locations);
+  const locations = options.heldOut ? history.locations.filter((l) => !inTrainingHalf(l.locationId)) : history.locations;
+  const quarters = sampleLocationQuarters(locations);
   log(`Read ${options.file}: ${thousands(history.rows)} rows, ${thousands(history.ratings)} ratings of ${thousands(history.locations.length)} locations, ${history.quarantine.length} quarantined`);
   for (const q of history.quarantine.slice(0, 10)) log(quarantineLine(q));
   if (history.quarantine.length > 10) log(`  and ${history.quarantine.length - 10} more (see the report)`);
@@ -90,12 +94,13 @@ export async function runRealBacktest(options: RealBacktestOptions): Promise<str
   const scored = scoreQuarters(quarters, model);
   log(`Bootstrapping ${BOOTSTRAP.resamples} resamples of locations (${seconds().toFixed(1)} s)`);
   const dice = new Dice(BOOTSTRAP.seed);
-  const reports = measure(history.locations, scored, { resamples: BOOTSTRAP.resamples, drawIndex: (size) => dice.int(0, size - 1) });
+  const reports = measure(locations, scored, { resamples: BOOTSTRAP.resamples, drawIndex: (size) => dice.int(0, size - 1) });
   const { inadequate, deregistration } = reports;
   const council = councilByGss(FIXED_COUNCIL_GSS)!;
   const report = {
     modelVersion: model.version,
     file: options.file,
+    locations: options.heldOut ? `the held-out half only (${SPLIT_RULE}: the locations the fit never saw)` : 'every location in the file',
     outcome: inadequate.outcome,
     auc: inadequate.auc,
     baselineAuc: inadequate.baselineAuc,
@@ -130,7 +135,7 @@ export async function runRealBacktest(options: RealBacktestOptions): Promise<str
   };
   const lines = [
     '',
-    `Real-history backtest of ${model.version}: ${thousands(quarters.length)} location-quarters of ${thousands(report.counts.locationsScored)} locations, on the 1st of each quarter ${SCORED_QUARTERS[0]} to ${SCORED_QUARTERS.at(-1)}`,
+    `Real-history backtest of ${model.version}${options.heldOut ? ', held-out half' : ''}: ${thousands(quarters.length)} location-quarters of ${thousands(report.counts.locationsScored)} locations, on the 1st of each quarter ${SCORED_QUARTERS[0]} to ${SCORED_QUARTERS.at(-1)}`,
     `Every location is scored as home care (no beds) in ${council.name} (${council.gss}): the file names no council. Deregistration is for any reason: closures and changes of owner together.`,
     '',
     ...summary(model.version, reports),

@@ -1,6 +1,11 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measure, type ScoredQuarter, assessLocationQuarter } from '../../cli/backtest/real-backtest.js';
 import { BASELINE_RANK, baselineAuc, readRatingHistory, sampleLocationQuarters } from '../../cli/backtest/real-history.js';
+import { runRealBacktest } from '../../cli/backtest/real-report.js';
+import { inTrainingHalf } from '../../cli/fit/split.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 
 const DATES = ['2016-01-01', '2016-04-01', '2016-07-01'];
@@ -173,5 +178,27 @@ describe('measure', () => {
     expect(deregistration.counts).toEqual({ locationQuarters: 14, positives: 1, events: 1 });
     expect(deregistration.bands['Amber+']).toMatchObject({ precision: 0, recall: 0 });
     expect(deregistration.recallAt50Precision.model).toBeNull();
+  });
+});
+
+describe('runRealBacktest --held-out', () => {
+  it("measures only the locations outside the fit's training half", async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'real-held-out-'));
+    const file = join(dir, 'tiny.csv');
+    await writeFile(file, FILE);
+    const heldOut = read().locations.filter((l) => !inTrainingHalf(l.locationId)).map((l) => l.locationId);
+
+    // Act
+    const written = await runRealBacktest({ file, out: dir, model: 'risk-model-2', today: '2025-01-01', heldOut: true, log: () => {} });
+
+    // Assess
+    const report = JSON.parse(await readFile(written, 'utf8')) as { counts: { locationQuarters: number }; locations: string };
+    const expected = sampleLocationQuarters(read().locations.filter((l) => heldOut.includes(l.locationId))).length;
+    expect(heldOut.length).toBeGreaterThan(0);
+    expect(heldOut.length).toBeLessThan(read().locations.length);
+    expect(report.counts.locationQuarters).toBe(expected);
+    expect(report.locations).toMatch(/^the held-out half only/);
+    await rm(dir, { recursive: true, force: true });
   });
 });
