@@ -2,14 +2,14 @@
 // have seen it (signals known by their receipt date, a baseline of that date), and measures how early and
 // how rightly it warned of the failures the history holds.
 import {
-  auc,
+  alarmMonths,
   bandMetrics,
   type BandMetrics,
   type EvaluationWindows,
   evaluatedFailures,
   firstWarning,
+  type Flicker,
   isEvaluatedFailure,
-  leadTimeDays,
   likelihoodAuc,
   percentile,
   reaches,
@@ -22,9 +22,25 @@ import {
   warns,
 } from '../../shared/domain/backtest-metrics.js';
 import { addDays, addMonths } from '../../shared/domain/dates.js';
-import { type Band, BANDS, type IsoDate, type RiskAssessment, SERVICE_KINDS } from '../../shared/domain/model.js';
+import { type Band, BANDS, type IsoDate, type RiskAssessment, SERVICE_KINDS, type ServiceKind } from '../../shared/domain/model.js';
 import { riskModel, type RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
+import {
+  type Breakdowns,
+  breakdowns,
+  type CalibrationReport,
+  calibrationReport,
+  type Ceilings,
+  ceilings,
+  DIAGNOSTIC_DEFINITIONS,
+  type FactorLift,
+  factorLift,
+  flickers,
+  type KindAlone,
+  kindAlone,
+  type SustainedLead,
+  sustainedLeads,
+} from './diagnostics.js';
 import { type FailureEvent, HISTORY_PARAMETERS, type MarketHistory, type Precursor, PRECURSORS } from './history.js';
 import { HistoryScorer } from './history-scorer.js';
 import { type DeregistrationCounts, deregistrationCounts } from './re-registrations.js';
@@ -38,6 +54,8 @@ export const WARM_UP_MONTHS = 12;
 
 export interface BacktestOptions {
   model?: RiskModelConfig;
+  /** Judge only failures and alarm-window location-months from this date: the test period of a time split. */
+  testFrom?: IsoDate;
   progress?: (line: string) => void;
 }
 
@@ -87,6 +105,8 @@ export interface BacktestReport {
     scoredOn: string;
     scoringDates: number;
     horizonMonths: number;
+    /** The start of the test period when the evaluation was restricted to one (--from), else null. */
+    testFrom: IsoDate | null;
     windows: EvaluationWindows;
     definitions: Record<string, string>;
   };
@@ -106,8 +126,17 @@ export interface BacktestReport {
    * The best any model could do on this history: one that knew each failure's run-up from its first day and
    * nothing of sudden failures. Targets above these cannot be met here, whatever the calibration.
    */
-  ceilings: { recall: number | null; medianLeadDays: number | null; auc: number | null };
+  ceilings: Ceilings;
+  /** The static facts alone: the AUC of the service kind's base rate, to set the model's AUC against. */
+  kindAlone: KindAlone;
   targets: TargetResult[];
+  /** Whether the likelihood reads as a probability of failure within the horizon. */
+  calibration: CalibrationReport;
+  /** How long warned failures were held in the band, unbroken, up to the event. */
+  sustainedLead: Record<Threshold, SustainedLead>;
+  /** How often the band is left and re-entered, and how many of its episodes last a single month. */
+  flicker: Record<Threshold, Flicker>;
+  breakdowns: Breakdowns;
   diagnostics: {
     byThreshold: Record<Threshold, BandDiagnostics>;
     /** AUC of the likelihood within each kind of service. */
@@ -118,13 +147,6 @@ export interface BacktestReport {
      */
     factorLift: { baseRate: number | null; factors: FactorLift[] };
   };
-}
-
-export interface FactorLift {
-  indicator: string;
-  locationMonths: number;
-  eventRate: number | null;
-  lift: number | null;
 }
 
 const DEFINITIONS: Record<string, string> = {
@@ -140,18 +162,19 @@ const DEFINITIONS: Record<string, string> = {
   falseAlarms: 'Location-months dated alarmsFrom..alarmsTo in the band with no event at that location in the following 12 months, per 1,000 location-months in that window.',
   leadTime: 'Days from the first in-band score within the 12 months before the event to the event, over warned failures: median and 25th percentile (linear interpolation).',
   auc: "Rank-sum AUC of the likelihood over location-months dated alarmsFrom..alarmsTo, positive when the location's event follows within 12 months; tied scores count a half.",
+  ...DIAGNOSTIC_DEFINITIONS,
 };
 
-export function evaluationWindows(history: Pick<MarketHistory, 'from' | 'to'>): EvaluationWindows {
+/** The dates judged: from the end of the warm-up year, or from `testFrom` when a later test period is asked for. */
+export function evaluationWindows(history: Pick<MarketHistory, 'from' | 'to'>, testFrom?: IsoDate): EvaluationWindows {
   const warmedUp = addMonths(history.from, WARM_UP_MONTHS);
-  return {
-    failuresFrom: warmedUp,
-    failuresTo: history.to,
-    alarmsFrom: warmedUp,
-    // The last date whose following horizon lies wholly inside the history.
-    alarmsTo: addDays(addMonths(addDays(history.to, 1), -HORIZON_MONTHS), -1),
-    horizonMonths: HORIZON_MONTHS,
-  };
+  // The last date whose following horizon lies wholly inside the history.
+  const alarmsTo = addDays(addMonths(addDays(history.to, 1), -HORIZON_MONTHS), -1);
+  if (testFrom !== undefined && (testFrom < warmedUp || testFrom > alarmsTo)) {
+    throw new Error(`a test period must start from ${warmedUp} (the end of the warm-up year) to ${alarmsTo} (the last date with ${HORIZON_MONTHS} months of follow-up); got ${testFrom}`);
+  }
+  const from = testFrom ?? warmedUp;
+  return { failuresFrom: from, failuresTo: history.to, alarmsFrom: from, alarmsTo, horizonMonths: HORIZON_MONTHS };
 }
 
 export function scoringDates(history: Pick<MarketHistory, 'from' | 'to'>): IsoDate[] {
@@ -298,29 +321,9 @@ function diagnose(threshold: Threshold, failures: readonly FailureEvent[], run: 
 
 const meets = (value: number | null, required: number): boolean => value !== null && value >= required;
 
-function ceilings(history: MarketHistory, tracks: readonly Track[], windows: EvaluationWindows): BacktestReport['ceilings'] {
-  const eventOf = new Map(history.events.map((e) => [e.locationId, e]));
-  // A score "sees" a failure once its run-up has begun; sudden failures are never seen.
-  const sees = (track: Track, on: IsoDate): boolean => {
-    const from = eventOf.get(track.id)?.precursorsFrom;
-    return from !== null && from !== undefined && on >= from && warns(on, track.outcome!.on, HORIZON_MONTHS);
-  };
-  const failures = evaluatedFailures(tracks, windows);
-  const leads = failures.flatMap((t) => {
-    const first = t.months.find((m) => sees(t, m.on));
-    return first ? [leadTimeDays(first, t.outcome.on)] : [];
-  });
-  const points = tracks.flatMap((t) =>
-    t.months
-      .filter((m) => m.on >= windows.alarmsFrom && m.on <= windows.alarmsTo)
-      .map((m) => ({ score: sees(t, m.on) ? 1 : 0, positive: t.outcome !== null && warns(m.on, t.outcome.on, HORIZON_MONTHS) })),
-  );
-  return { recall: ratio(leads.length, failures.length), medianLeadDays: percentile(leads, 50), auc: auc(points) };
-}
-
 export function runBacktest(history: MarketHistory, options: BacktestOptions = {}): BacktestReport {
   const model = options.model ?? riskModel();
-  const windows = evaluationWindows(history);
+  const windows = evaluationWindows(history, options.testFrom);
   const scorer = new HistoryScorer(history, model);
   const { links } = scorer;
   const run = replay(scorer, history, model, windows, options.progress ?? (() => {}));
@@ -336,6 +339,10 @@ export function runBacktest(history: MarketHistory, options: BacktestOptions = {
     { target: 'AUC of the likelihood', required: BACKTEST_TARGETS.auc, value: rocAuc.auc },
   ].map((t) => ({ ...t, met: meets(t.value, t.required) }));
 
+  const kindOfLocation = new Map(history.locations.map((l) => [l.locationId, l.serviceKind]));
+  const kindOf = (trackId: string): ServiceKind => kindOfLocation.get(trackId)!;
+  const inWindow = alarmMonths(run.tracks, windows);
+  const byKind = breakdowns(run.tracks, kindOf, windows, bands);
   const eventsByKind: Record<string, number> = {};
   for (const e of history.events) eventsByKind[e.kind] = (eventsByKind[e.kind] ?? 0) + 1;
   return {
@@ -351,7 +358,14 @@ export function runBacktest(history: MarketHistory, options: BacktestOptions = {
       signals: history.signals.length,
       parameters: { history: HISTORY_PARAMETERS, sample: SAMPLE_PARAMETERS },
     },
-    parameters: { scoredOn: 'the 1st of each month', scoringDates: scoringDates(history).length, horizonMonths: HORIZON_MONTHS, windows, definitions: DEFINITIONS },
+    parameters: {
+      scoredOn: 'the 1st of each month',
+      scoringDates: scoringDates(history).length,
+      horizonMonths: HORIZON_MONTHS,
+      testFrom: options.testFrom ?? null,
+      windows,
+      definitions: DEFINITIONS,
+    },
     counts: {
       events: history.events.length,
       eventsByKind,
@@ -365,27 +379,16 @@ export function runBacktest(history: MarketHistory, options: BacktestOptions = {
     auc: { value: rocAuc.auc, locationMonths: rocAuc.locationMonths, positives: rocAuc.positives },
     bands,
     ceilings: ceilings(history, run.tracks, windows),
+    kindAlone: kindAlone(inWindow, kindOf),
     targets,
+    calibration: calibrationReport(model, inWindow, HORIZON_MONTHS),
+    sustainedLead: sustainedLeads(run.tracks, windows),
+    flicker: flickers(run.tracks, windows),
+    breakdowns: byKind,
     diagnostics: {
       byThreshold: Object.fromEntries(THRESHOLDS.map((t) => [t, diagnose(t, failures, run, model)])) as Record<Threshold, BandDiagnostics>,
-      aucByServiceKind: Object.fromEntries(
-        SERVICE_KINDS.map((kind) => {
-          const ids = new Set(history.locations.filter((l) => l.serviceKind === kind).map((l) => l.locationId));
-          return [kind, likelihoodAuc(run.tracks.filter((t) => ids.has(t.id)), windows).auc];
-        }),
-      ),
-      factorLift: factorLift(run, rocAuc),
+      aucByServiceKind: Object.fromEntries(SERVICE_KINDS.map((kind) => [kind, byKind.byServiceKind[kind].auc])),
+      factorLift: factorLift(run.factorMonths, rocAuc),
     },
   };
-}
-
-function factorLift(run: Replay, overall: { locationMonths: number; positives: number }): BacktestReport['diagnostics']['factorLift'] {
-  const baseRate = ratio(overall.positives, overall.locationMonths);
-  const factors = [...run.factorMonths]
-    .map(([indicator, { months, followed }]) => {
-      const eventRate = ratio(followed, months);
-      return { indicator, locationMonths: months, eventRate, lift: eventRate !== null && baseRate ? eventRate / baseRate : null };
-    })
-    .sort((a, b) => (b.lift ?? 0) - (a.lift ?? 0) || (a.indicator < b.indicator ? -1 : 1));
-  return { baseRate, factors };
 }

@@ -159,14 +159,140 @@ export function bandMetrics(tracks: readonly Track[], threshold: Threshold, wind
   };
 }
 
-/** AUC of the likelihood over the location-months of the alarm window: positive when an event follows within the horizon. */
-export function likelihoodAuc(tracks: readonly Track[], windows: EvaluationWindows): { auc: number | null; locationMonths: number; positives: number } {
-  const points = tracks.flatMap((track) =>
+/** One location-month of the alarm window: its track, its score, and whether the location's event followed within the horizon. */
+export interface AlarmMonth {
+  track: Track;
+  month: ScoredMonth;
+  positive: boolean;
+}
+
+export const alarmMonths = (tracks: readonly Track[], windows: EvaluationWindows): AlarmMonth[] =>
+  tracks.flatMap((track) =>
     track.months
       .filter((m) => inRange(m.on, windows.alarmsFrom, windows.alarmsTo))
-      .map((m) => ({ score: m.likelihood, positive: eventFollows(track, m.on, windows.horizonMonths) })),
+      .map((month) => ({ track, month, positive: eventFollows(track, month.on, windows.horizonMonths) })),
   );
+
+/** AUC of the likelihood over the location-months of the alarm window: positive when an event follows within the horizon. */
+export function likelihoodAuc(tracks: readonly Track[], windows: EvaluationWindows): { auc: number | null; locationMonths: number; positives: number } {
+  const points = alarmMonths(tracks, windows).map(({ month, positive }) => ({ score: month.likelihood, positive }));
   return { auc: auc(points), locationMonths: points.length, positives: points.filter((p) => p.positive).length };
+}
+
+/** A bin of the calibration table: location-months of about a tenth each, ordered by predicted probability. */
+export interface CalibrationBin {
+  /** The deciles it spans: one, or several when equal predictions straddle a decile boundary. */
+  deciles: [number, number];
+  predicted: { from: number; to: number; mean: number };
+  locationMonths: number;
+  events: number;
+  observed: number;
+}
+
+/**
+ * Predictions cut at the deciles of their rank, without splitting equal predictions: a bin closes once it
+ * reaches the next decile boundary, so a prediction shared by many points makes one wider bin.
+ */
+export function calibrationTable(points: readonly { predicted: number; positive: boolean }[]): CalibrationBin[] {
+  const sorted = [...points].sort((a, b) => a.predicted - b.predicted);
+  const n = sorted.length;
+  const bins: CalibrationBin[] = [];
+  let start = 0;
+  let decile = 1;
+  for (let end = 0; end < n; end++) {
+    if (sorted[end + 1]?.predicted === sorted[end]!.predicted || end + 1 < (decile * n) / 10) continue;
+    const first = decile;
+    while (decile < 10 && (decile * n) / 10 <= end + 1) decile++;
+    const bin = sorted.slice(start, end + 1);
+    const events = bin.filter((p) => p.positive).length;
+    const predicted = { from: bin[0]!.predicted, to: bin[bin.length - 1]!.predicted, mean: bin.reduce((sum, p) => sum + p.predicted, 0) / bin.length };
+    bins.push({ deciles: [first, end + 1 === n ? 10 : decile - 1], predicted, locationMonths: bin.length, events, observed: events / bin.length });
+    start = end + 1;
+  }
+  return bins;
+}
+
+/** Mean squared difference between predicted probability and outcome (0 or 1); null without points. */
+export function brierScore(points: readonly { predicted: number; positive: boolean }[]): number | null {
+  if (points.length === 0) return null;
+  return points.reduce((sum, p) => sum + (p.predicted - (p.positive ? 1 : 0)) ** 2, 0) / points.length;
+}
+
+/**
+ * How long a warned failure was held in the band right up to its event: days from the start of the last
+ * unbroken run of in-band monthly scores, counted within the horizon like the lead time, to the event; 0 when
+ * the last score before the event was out of the band. Over failures the band warned of.
+ */
+export function sustainedLead(tracks: readonly Track[], threshold: Threshold, windows: EvaluationWindows): { warned: number; heldToEvent: number; median: number | null; p25: number | null } {
+  const days = evaluatedFailures(tracks, windows)
+    .filter((t) => firstWarning(t.months, t.outcome.on, threshold, windows.horizonMonths) !== null)
+    .map((t) => {
+      let start = t.months.length;
+      while (start > 0 && reaches(t.months[start - 1]!.band, threshold) && warns(t.months[start - 1]!.on, t.outcome.on, windows.horizonMonths)) start--;
+      return start === t.months.length ? 0 : daysBetween(t.months[start]!.on, t.outcome.on);
+    });
+  return { warned: days.length, heldToEvent: days.filter((d) => d > 0).length, median: percentile(days, 50), p25: percentile(days, 25) };
+}
+
+export interface Flicker {
+  locationMonths: number;
+  /** In band, out, and in band again within `returnMonths` of the last in-band month, dated by the return. */
+  returns: number;
+  returnsPer1000LocationMonths: number | null;
+  /** Runs of consecutive in-band months starting in the alarm window and ended by an out-of-band score (not by the track's end). */
+  episodes: number;
+  singleMonthEpisodes: number;
+  singleMonthShare: number | null;
+}
+
+/** How often a band is left and re-entered, and how many of its episodes last one month, over the alarm window. Months are consecutive. */
+export function flicker(tracks: readonly Track[], threshold: Threshold, windows: EvaluationWindows, returnMonths: number): Flicker {
+  let locationMonths = 0;
+  let returns = 0;
+  let episodes = 0;
+  let singleMonthEpisodes = 0;
+  for (const { months } of tracks) {
+    const inBand = months.map((m) => reaches(m.band, threshold));
+    let lastInBand: IsoDate | null = null;
+    for (let i = 0; i < months.length; i++) {
+      const { on } = months[i]!;
+      const inWindow = inRange(on, windows.alarmsFrom, windows.alarmsTo);
+      if (inWindow) locationMonths++;
+      if (!inBand[i]) continue;
+      const starts = i === 0 || !inBand[i - 1];
+      if (starts && inWindow && lastInBand !== null && on <= addMonths(lastInBand, returnMonths)) returns++;
+      lastInBand = on;
+      if (!starts || !inWindow) continue;
+      const end = inBand.indexOf(false, i);
+      // An episode the track's end cut short (its event, say) is not counted: its length is unknown.
+      if (end === -1) continue;
+      episodes++;
+      if (end === i + 1) singleMonthEpisodes++;
+    }
+  }
+  const returnsPer1000LocationMonths = locationMonths > 0 ? (1000 * returns) / locationMonths : null;
+  return { locationMonths, returns, returnsPer1000LocationMonths, episodes, singleMonthEpisodes, singleMonthShare: ratio(singleMonthEpisodes, episodes) };
+}
+
+export interface GroupRate {
+  points: number;
+  positives: number;
+  rate: number;
+}
+
+/**
+ * The AUC of a score that knows only each point's group (its service kind, say): each group scored by its own
+ * share of positives over these same points, so the rates are in-sample.
+ */
+export function groupRateAuc(points: readonly { group: string; positive: boolean }[]): { auc: number | null; rates: Record<string, GroupRate> } {
+  const rates: Record<string, GroupRate> = {};
+  for (const { group, positive } of points) {
+    const r = (rates[group] ??= { points: 0, positives: 0, rate: 0 });
+    r.points++;
+    if (positive) r.positives++;
+    r.rate = r.positives / r.points;
+  }
+  return { auc: auc(points.map((p) => ({ score: rates[p.group]!.rate, positive: p.positive }))), rates };
 }
 
 /** How many positives and negatives share one score. */

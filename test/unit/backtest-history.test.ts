@@ -327,5 +327,32 @@ describe('runBacktest end to end', () => {
     for (const ceiling of [report.ceilings.recall, report.ceilings.auc]) expect(ceiling === null || (ceiling >= 0 && ceiling <= 1)).toBe(true);
     expect(report.targets.map((t) => t.target)).toHaveLength(4);
     expect(report.targets.every((t) => typeof t.met === 'boolean')).toBe(true);
+    expect(report.calibration.likelihoodIs).toBe('points');
+    expect(report.calibration.bins.reduce((sum, b) => sum + b.locationMonths, 0)).toBe(report.auc.locationMonths);
+    expect(report.calibration.bins.reduce((sum, b) => sum + b.events, 0)).toBe(report.auc.positives);
+    expect(Object.keys(report.breakdowns.byFailureKind)).toEqual(['inadequate', 'closure', 'insolvency']);
+    expect(Object.values(report.breakdowns.byServiceKind).reduce((sum, k) => sum + k.failures, 0)).toBe(report.counts.evaluatedFailures);
+    expect(Object.values(report.kindAlone.baseRates).reduce((sum, r) => sum + r.points, 0)).toBe(report.auc.locationMonths);
+    for (const threshold of ['Red', 'Amber+'] as const) {
+      const held = report.sustainedLead[threshold];
+      expect(held.warned).toBe(report.bands[threshold].recall.warned);
+      if (held.median !== null && report.bands[threshold].leadTimeDays.median !== null) expect(held.median).toBeLessThanOrEqual(report.bands[threshold].leadTimeDays.median);
+      expect(report.flicker[threshold].locationMonths).toBe(report.auc.locationMonths);
+    }
+  });
+
+  it('judges only the test period given, and refuses one outside the history', () => {
+    // Prepare
+    const small = generateHistory({ ...OPTIONS, locations: 300 });
+
+    // Act
+    const report = runBacktest(small, { testFrom: '2023-01-01' });
+
+    // Assess
+    expect(report.parameters.testFrom).toBe('2023-01-01');
+    expect(report.parameters.windows).toMatchObject({ failuresFrom: '2023-01-01', alarmsFrom: '2023-01-01', alarmsTo: '2023-12-31', failuresTo: '2024-12-31' });
+    expect(report.counts.evaluatedFailures).toBe(small.events.filter((e) => e.on >= '2023-01-01').length);
+    expect(() => runBacktest(small, { testFrom: '2021-06-01' })).toThrow(/warm-up/);
+    expect(() => runBacktest(small, { testFrom: '2024-01-01' })).toThrow(/follow-up/);
   });
 });
