@@ -1,9 +1,10 @@
 // A deterministic multi-year history of a care market whose outcomes are known, for the backtest. Each
 // location has a latent health trajectory: most stay healthy with noise and passing dips, some fail (an
-// Inadequate rating, a closure, an insolvency), most of those after months of precursors and some suddenly.
-// This module must not know how risk is scored (it imports no scoring code and no model configuration):
-// the story comes only from the parameters below, each tied to a published figure or marked an assumption,
-// so the backtest measures the model against the market rather than against itself.
+// Inadequate rating, a closure, an insolvency), most of those after months of precursors and some suddenly;
+// new services open as others leave. This module must not know how risk is scored (it imports no scoring
+// code and no model configuration): the story comes only from its parameters (history-parameters.ts), each
+// tied to a published figure or marked an assumption, so the backtest measures the model against the market
+// rather than against itself.
 import { Dice } from '../sample/dice.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
 import { addDays, addMonths, daysBetween, monthOf } from '../../shared/domain/dates.js';
@@ -19,226 +20,26 @@ import {
   type Provider,
   type Rating,
   type RegistrationLink,
+  SERVICE_KINDS,
   type ServiceKind,
   type Signal,
   signalKey,
 } from '../../shared/domain/model.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
-import { RE_REGISTRATION_PARAMETERS, reRegister, type ReRegistration } from './ownership-changes.js';
+import { HISTORY_PARAMETERS } from './history-parameters.js';
+import { reRegister, type ReRegistration } from './ownership-changes.js';
+import { poisson } from './poisson-draw.js';
+
+export { HISTORY_PARAMETERS } from './history-parameters.js';
 
 const S = SAMPLE_PARAMETERS;
+const H = HISTORY_PARAMETERS;
 
 /**
  * 30,000 locations is England's density (about 15,000 care homes and as many home-care services): at a tenth
  * of it every council looks thin, most homes hold a large share of its beds, and High impact is everywhere.
  */
 export const HISTORY_DEFAULTS = { seed: 20210101, locations: 30_000, from: '2021-01-01', months: 48 } as const;
-
-/** The generator's parameters, each with its published source or marked as an assumption. */
-export const HISTORY_PARAMETERS = {
-  /**
-   * Shares of locations by kind. England has about 455,000 care home places (King's Fund, Social care 360,
-   * 2022/23), 49% of them in nursing homes (Nuffield Trust QualityWatch, December 2023), in homes of 29.5 beds
-   * on average (SCIE): roughly 4,500 nursing and 10,500 residential homes. CQC registered about 12,600
-   * community social care locations in June 2024 (Homecare Association analysis of CQC data). Other
-   * community services (Shared Lives, extra care without home care): an assumption.
-   */
-  serviceKinds: { 'nursing-home': 0.15, 'residential-home': 0.35, 'home-care': 0.44, 'community-other': 0.06 },
-  /** About 50 beds in a nursing home and 22 in a residential home, from the figures above; the spreads are assumptions. */
-  beds: {
-    'nursing-home': { mean: 50, sd: 18, min: 15, max: 120 },
-    'residential-home': { mean: 22, sd: 10, min: 3, max: 60 },
-  },
-  /** England's regulated adult social care locations, to scale national chains down to this market. From the counts above. */
-  englandLocations: 30_000,
-  /**
-   * Shares of locations by their provider's number of locations, from the bundled CQC register rows
-   * (data/cqc, 2025): 42% single-location, 26% with 2-5, 13% with 6-20 and 19% with more (national chains,
-   * scaled down by this market's share of England).
-   */
-  providerSizes: [
-    { share: 0.42, min: 1, max: 1, national: false },
-    { share: 0.26, min: 2, max: 5, national: false },
-    { share: 0.13, min: 6, max: 20, national: false },
-    { share: 0.19, min: 21, max: 500, national: true },
-  ],
-  /** A provider's locations are mostly of one kind, and a chain's mostly in its home region. Assumptions. */
-  sameKindShare: 0.85,
-  homeRegionShare: 0.7,
-  /**
-   * Brands: 27% of the bundled register's locations carry one, nearly all in multi-location providers. Which
-   * providers join a brand, and up to three providers a brand, are assumptions sized to match.
-   */
-  brandChance: { fromSixLocations: 0.8, twoToFive: 0.15 },
-  providersPerBrand: { min: 1, max: 3 },
-  /** 6.7% of the bundled register's locations belong to a provider with no company number (individuals, partnerships). */
-  noCompanyShare: 0.067,
-  /**
-   * Councils weighted by population: ONS mid-year estimates put a county council at about 800,000 residents
-   * on average and the other councils (unitary, metropolitan, London) at about 250,000-300,000.
-   */
-  countyCouncilWeight: 3,
-  /**
-   * Specialisms ("service users supported") of care homes and of community services, shares from the bundled
-   * register rows.
-   */
-  specialisms: {
-    careHome: { 'Caring for adults under 65 yrs': 0.69, 'Caring for adults over 65 yrs': 0.52, 'Learning Disabilities or autistic spectrum disorder': 0.62, 'Physical disabilities': 0.34, Dementia: 0.27, 'Mental health conditions': 0.27, 'Sensory impairment': 0.17 },
-    community: { 'Caring for adults under 65 yrs': 0.87, 'Caring for adults over 65 yrs': 0.85, 'Physical disabilities': 0.77, Dementia: 0.69, 'Sensory impairment': 0.54, 'Mental health conditions': 0.54, 'Learning Disabilities or autistic spectrum disorder': 0.5 },
-  },
-
-  // Outcomes ---------------------------------------------------------------------------------------------
-
-  /**
-   * Closures a year. Home care: one agency in seven closed within a year (Allan, "Drivers of home care agency
-   * closure: evidence from England", NIHR ASCRU, CQC data 2015-17). Care homes: 1,221 homes for older people
-   * closed from January 2015 to September 2019, about 260 a year of some 11,000 (CSI Market Intelligence in Care
-   * Management Matters, "Staying alive"): about 2%. Other community services: half the home care rate, an assumption.
-   */
-  closurePerYear: { 'nursing-home': 0.02, 'residential-home': 0.02, 'home-care': 0.14, 'community-other': 0.07 } satisfies Record<ServiceKind, number>,
-  /**
-   * Newly rated Inadequate a year. About 1-2% of care homes are rated Inadequate at a time (DHSC answer to PQ
-   * 146902: 1.2-1.7% of residential homes, 2021-23; CQC: about 1% of adult social care locations); an
-   * Inadequate service is re-inspected within six months and stays so for about a year (an assumption), so
-   * the yearly flow is about the stock.
-   */
-  inadequatePerYear: 0.015,
-  /**
-   * Insolvency per provider company a year: 75 care home businesses in 2016 (Insolvency Service figures via FRP
-   * Advisory) and 148 in 2017/18 (Moore Stephens), among some 5,500 care home providers (CMA, Care homes market
-   * study, 2017): about 1.5-2.5%. Larger providers fail less often: an assumption.
-   */
-  insolvencyPerYear: { small: 0.015, fromSixLocations: 0.005 },
-  /** Share of administrations among insolvencies, as in the sample generator. An assumption. */
-  administrationShare: 0.7,
-
-  // Precursors -------------------------------------------------------------------------------------------
-
-  /**
-   * Failures with warning signs, by kind; the rest are sudden (a whistleblower's tip met by an inspection, an
-   * owner's retirement, a parent company's collapse). Assumptions, leaving about three in ten failures with
-   * no precursor at all.
-   */
-  precursorShare: { inadequate: 0.75, closure: 0.7, insolvency: 0.8 },
-  /** First signs 3-18 months before the event (project brief). */
-  leadMonths: { min: 3, max: 18 },
-  /** How far a failing service's indicators travel toward their stressed values, 0-1. An assumption. */
-  severity: { min: 0.6, max: 1 },
-  /** Later channels start within the first half of the run-up. An assumption. */
-  laterChannelStartWithin: 0.5,
-  /**
-   * Chance that a failing service shows each kind of precursor, by outcome. Assumptions shaped by published
-   * associations: lower quality ratings make home care closure likelier (Allan, above); below about 80%
-   * occupancy a care home often loses money (Alvarez & Marsal); an H-Score in the warning area (25 and below)
-   * flags a company at risk of failure (Company Watch); councils embargo placements at services in trouble.
-   */
-  channelChance: {
-    inadequate: { concerns: 0.6, rating: 0.35, manager: 0.4, embargo: 0.3, staffing: 0.4, occupancy: 0.25, financial: 0.2 },
-    closure: { occupancy: 0.7, financial: 0.5, manager: 0.35, concerns: 0.3, rating: 0.3, embargo: 0.1, staffing: 0.3 },
-    insolvency: { financial: 1, occupancy: 0.6, staffing: 0.3, concerns: 0.2, embargo: 0.15, manager: 0.2, rating: 0.15 },
-  },
-  /** Extra concerns at full stress: the sample's cluster of 2-5 concerns in six months. */
-  stressedConcernsPerMonth: (S.cluster.min + S.cluster.max) / 2 / (S.cluster.withinDays / 30),
-  /**
-   * Neglect and acts of omission is the most common type in NHS England's Safeguarding Adults Collection, about
-   * a third of concerns; the other types are drawn evenly, a simplification (the model does not read the type).
-   */
-  usualNeglectShare: 0.32,
-  /** Most concerns at a service in trouble are about neglect or organisational abuse (the sample's cluster mix). An assumption. */
-  stressedConcernTypes: ['neglect-and-acts-of-omission', 'organisational'] as const,
-  /**
-   * A home with vacancies closes to admissions now and then (an outbreak, a refurbishment): 3% of returns, as in
-   * the sample. A home near the bottom of its slide stops admitting more often: an assumption.
-   */
-  notAcceptingChance: 0.03,
-  notAcceptingAtFullStress: 0.3,
-
-  // Ratings ----------------------------------------------------------------------------------------------
-
-  /**
-   * Ratings at the start: residential care homes in 2021 were 4.0% Outstanding, 80.8% Good, 14.0% Requires
-   * improvement and 1.2% Inadequate (DHSC answer to PQ 146902); about 20% of adult social care locations
-   * Requires improvement (project brief). Inadequate services start out of the market (they are under special
-   * measures): their flow is an outcome here.
-   */
-  ratingsAtStart: { Outstanding: 0.04, Good: 0.79, 'Requires improvement': 0.17 },
-  /** 23% of community social care locations had never been inspected in 2024 (Homecare Association); fewer in 2021, an assumption. */
-  unratedCommunityShare: 0.15,
-  /** Initial ratings were published in the four years before the history. An assumption. */
-  initialRatingYears: 4,
-  /**
-   * Monthly chance of an inspection: Good services about every four years, Requires improvement every 18 months,
-   * unrated services within two years. CQC's policy (Good within 30 months, Requires improvement within 12)
-   * slipped after 2020: 36.8% of community ratings were 4 to 8+ years old in 2025 (Homecare Association).
-   */
-  inspectionPerMonth: { Outstanding: 1 / 48, Good: 1 / 48, 'Requires improvement': 1 / 18, unrated: 1 / 24 },
-  /** Rating at a routine inspection given the current one; keeps about a fifth Requires improvement. Assumption. */
-  transitions: {
-    Outstanding: { Outstanding: 0.7, Good: 0.3 },
-    Good: { Outstanding: 0.03, Good: 0.75, 'Requires improvement': 0.22 },
-    'Requires improvement': { Good: 0.4, 'Requires improvement': 0.6 },
-  },
-  /** A service under stress is rated Requires improvement more often at a routine inspection. An assumption. */
-  stressedRequiresImprovementChance: 0.6,
-  /** A service whose quality slips is inspected within a month of the first signs (CQC inspects on risk). An assumption. */
-  slippingInspectedWithinDays: 30,
-
-  // Noise and passing dips -------------------------------------------------------------------------------
-
-  /**
-   * Registered managers: turnover about 23% a year and about 11% of posts vacant (Skills for Care); a gap of
-   * 2-10 months (5.7 on average) gives that vacancy rate.
-   */
-  managerTurnoverPerYear: 0.23,
-  managerGapMonths: { min: 2, max: 10 },
-  managerVacantShare: 0.11,
-  /**
-   * Late accounts: Companies House imposed about 205,000 late filing penalties in 2016/17 among some 4 million
-   * companies: about 5% a year, most within three months (TaxCalc, from Companies House statistics).
-   */
-  lateFilingPerYear: 0.05,
-  lateFilingDays: { min: 5, max: 150 },
-  /**
-   * How long an overdue confirmation statement stays overdue: an assumption. How often one is overdue, and how
-   * often a new charge is registered, follow the sample's healthy and stressed chances.
-   */
-  confirmationOverdueDays: { min: 14, max: 120 },
-  /** A healthy company's credit score wobbles by a few points a month and dips for a few months now and then. Assumptions. */
-  creditDip: { perYear: 0.04, depthMin: 15, depthMax: 35, monthsMin: 2, monthsMax: 4 },
-  creditNoiseSd: 3,
-  /** An embargo or suspension at a healthy service is lifted after one to three months, as in the sample. */
-  healthyActionLiftedAfterDays: { min: 30, max: 90 },
-  /** Occupancy dips: the sample's one healthy home in ten a year, 6-12 points for 2-3 months. */
-  occupancyDipMonths: { min: 2, max: 3 },
-  /** Missed Capacity Tracker returns: the sample's 3% a month, three times as often at a home in trouble. */
-  missedReturnStressFactor: 3,
-
-  // Timing of receipt ------------------------------------------------------------------------------------
-
-  /**
-   * Days from the date a fact describes to its receipt. Capacity Tracker: updated from the 8th to the 14th
-   * (DHSC mandate), landed after the window closes. The rest are assumptions: the CQC API polled weekly, the
-   * register extract monthly, councils' safeguarding returns monthly, Companies House and credit checks
-   * pulled at the end of each month (and a status change within two weeks, as the Gazette notice appears),
-   * commissioner actions within two weeks.
-   */
-  lagDays: {
-    capacity: { min: 1, max: 3 },
-    rating: { min: 0, max: 7 },
-    register: { min: 3, max: 35 },
-    safeguarding: { min: 7, max: 42 },
-    financial: { min: 1, max: 3 },
-    insolvencyNotice: { min: 1, max: 14 },
-    commissioner: { min: 0, max: 14 },
-  },
-  /** Companies House snapshots are taken on this day of each month. An assumption. */
-  financialSnapshotDay: 25,
-
-  /** Changes of owner and moves: a new registration, not a failure (ownership-changes.ts). */
-  reRegistrations: RE_REGISTRATION_PARAMETERS,
-} as const;
-
-const H = HISTORY_PARAMETERS;
 
 export const FAILURE_KINDS = ['inadequate', 'closure', 'insolvency'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
@@ -302,6 +103,7 @@ export interface HistoryOptions {
 const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
+const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a > b ? a : b);
 
 // ---------------------------------------------------------------------------------------------------------
 // The market: locations, providers, groups
@@ -309,7 +111,11 @@ const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
 interface ProviderPlan {
   provider: Provider;
   stream: Dice;
+  /** The day the provider starts trading in this market: the start of the history, or its first service's registration. */
+  since: IsoDate;
   locations: LocationPlan[];
+  /** The company's usual credit score, and whether it is drawn from the weak group. */
+  credit: { level: number; weak: boolean };
   insolventOn: IsoDate | null;
   /** The company's slide toward failure, when it shows one. */
   financial: Channel | null;
@@ -362,49 +168,128 @@ function bedsOf(stream: Dice, kind: ServiceKind): number {
 
 const sizeBandOf = (beds: number): Location['sizeBand'] => (beds === 0 ? null : beds < 10 ? 'small' : beds < 50 ? 'medium' : 'large');
 
-function buildMarket(stream: Dice, count: number, from: IsoDate): { providers: ProviderPlan[]; groups: Group[] } {
+/** A company's usual credit score: from the weak group (Company Watch's warning area and about it) or the rest. */
+function creditOf(stream: Dice): ProviderPlan['credit'] {
+  const c = H.credit;
+  const weak = stream.chance(c.weakShare);
+  return { level: weak ? stream.between(c.weak.min, c.weak.max) : clamp(stream.normal(c.usual.mean, c.usual.sd), c.usual.min, c.usual.max), weak };
+}
+
+/** The p-th provider: a company (most) or an individual or partnership. */
+function providerPlan(stream: Dice, p: number, since: IsoDate): ProviderPlan {
+  const withCompany = !stream.chance(H.noCompanyShare);
+  const provider: Provider = {
+    providerId: `1-${2_000_000_000 + p}`,
+    name: `Provider ${p + 1} ${withCompany ? 'Care Ltd' : 'and Partners'}`,
+    companyNumber: withCompany ? String(10_000_000 + p) : null,
+    ownershipType: withCompany ? 'Organisation' : stream.pick(['Individual', 'Partnership']),
+    groupId: null,
+  };
+  const own = stream.fork();
+  return { provider, stream: own, since, locations: [], credit: creditOf(own), insolventOn: null, financial: null };
+}
+
+/** The n-th location, of a kind, in a council, registered on a day. */
+function locationOf(stream: Dice, n: number, owner: ProviderPlan, kind: ServiceKind, council: Council, registeredOn: IsoDate): Location {
+  const beds = bedsOf(stream, kind);
+  return {
+    locationId: `1-${1_000_000_000 + n}`,
+    providerId: owner.provider.providerId,
+    name: `${isCareHome({ serviceKind: kind }) ? 'Care home' : 'Care service'} ${n + 1}`,
+    councilGss: council.gss,
+    region: council.region,
+    serviceKind: kind,
+    beds,
+    sizeBand: sizeBandOf(beds),
+    specialisms: specialismsOf(stream, kind),
+    registeredOn,
+  };
+}
+
+/**
+ * A company's insolvency, at its size's yearly rate from the day it trades: twice as likely for a weak one, the
+ * average unchanged.
+ */
+function drawInsolvency(owner: ProviderPlan, to: IsoDate): void {
+  if (owner.provider.companyNumber === null) return;
+  const c = H.credit;
+  const base = owner.locations.length >= 6 ? H.insolvencyPerYear.fromSixLocations : H.insolvencyPerYear.small;
+  const rate = (base * (owner.credit.weak ? c.weakInsolvencyFactor : 1)) / (c.weakShare * c.weakInsolvencyFactor + 1 - c.weakShare);
+  owner.insolventOn = eventDate(owner.stream, rate, addDays(owner.since, 1), to);
+}
+
+function buildMarket(stream: Dice, count: number, from: IsoDate, to: IsoDate): { providers: ProviderPlan[]; groups: Group[] } {
   const weights = councilWeights(COUNCILS);
   const byGss = new Map(COUNCILS.map((c) => [c.gss, c]));
   const providers: ProviderPlan[] = [];
   let made = 0;
   while (made < count) {
-    const p = providers.length;
     const size = Math.min(count - made, providerSize(stream, count));
-    const withCompany = !stream.chance(H.noCompanyShare);
-    const provider: Provider = {
-      providerId: `1-${2_000_000_000 + p}`,
-      name: `Provider ${p + 1} ${withCompany ? 'Care Ltd' : 'and Partners'}`,
-      companyNumber: withCompany ? String(10_000_000 + p) : null,
-      ownershipType: withCompany ? 'Organisation' : stream.pick(['Individual', 'Partnership']),
-      groupId: null,
-    };
-    const plan: ProviderPlan = { provider, stream: stream.fork(), locations: [], insolventOn: null, financial: null };
+    const plan = providerPlan(stream, providers.length, from);
     const mainKind = stream.weighted(H.serviceKinds);
     const home = byGss.get(stream.weighted(weights))!;
     const homeRegion = Object.fromEntries(COUNCILS.filter((c) => c.region === home.region).map((c) => [c.gss, weights[c.gss]!]));
     for (let l = 0; l < size; l++) {
       const kind = stream.chance(H.sameKindShare) ? mainKind : stream.weighted(H.serviceKinds);
       const council = l === 0 ? home : byGss.get(stream.weighted(stream.chance(H.homeRegionShare) ? homeRegion : weights))!;
-      const beds = bedsOf(stream, kind);
-      const n = made + l;
-      const location: Location = {
-        locationId: `1-${1_000_000_000 + n}`,
-        providerId: provider.providerId,
-        name: `${isCareHome({ serviceKind: kind }) ? 'Care home' : 'Care service'} ${n + 1}`,
-        councilGss: council.gss,
-        region: council.region,
-        serviceKind: kind,
-        beds,
-        sizeBand: sizeBandOf(beds),
-        specialisms: specialismsOf(stream, kind),
-        registeredOn: stream.date('1995-01-01', addMonths(from, -12)),
-      };
+      const location = locationOf(stream, made + l, plan, kind, council, stream.date('1995-01-01', addMonths(from, -12)));
       plan.locations.push({ location, owner: plan, stream: stream.fork(), event: null, channels: {} });
     }
+    drawInsolvency(plan, to);
     providers.push(plan);
     made += size;
   }
   return { providers, groups: formBrands(stream, providers) };
+}
+
+/** An existing provider drawn in proportion to its services of a kind (chains open most), null when none runs one. */
+function ownerPicker(providers: readonly ProviderPlan[], kind: ServiceKind): (stream: Dice) => ProviderPlan | null {
+  const owners: ProviderPlan[] = [];
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const owner of providers) {
+    const n = owner.locations.filter((plan) => plan.location.serviceKind === kind).length;
+    if (n === 0) continue;
+    owners.push(owner);
+    cumulative.push((total += n));
+  }
+  return (stream) => (total === 0 ? null : owners[stream.cumulativeIndex(cumulative)]!);
+}
+
+/**
+ * Services opened over the history: each year, a Poisson count of each kind at its yearly rate of the starting
+ * count, registered on a day of that year, with no rating yet. An existing provider opens it unless it is
+ * insolvent by then, else a new single-location one does. Every draw comes from streams keyed by the seed, so
+ * the starting market is the same with or without openings.
+ */
+function openServices(seed: number, providers: ProviderPlan[], from: IsoDate, to: IsoDate): void {
+  const stream = Dice.forKey(seed, 'openings');
+  const weights = councilWeights(COUNCILS);
+  const byGss = new Map(COUNCILS.map((c) => [c.gss, c]));
+  const starting = providers.flatMap((owner) => owner.locations);
+  const pickers = new Map(SERVICE_KINDS.map((kind) => [kind, ownerPicker(providers, kind)]));
+  let n = starting.length;
+  for (let start = from; start <= to; start = addMonths(start, 12)) {
+    const yearEnd = minDate(addDays(addMonths(start, 12), -1), to);
+    const yearShare = (daysBetween(start, yearEnd) + 1) / 365;
+    for (const kind of SERVICE_KINDS) {
+      const expected = starting.filter((plan) => plan.location.serviceKind === kind).length * H.openingsPerYear[kind] * yearShare;
+      for (let i = poisson(stream, expected); i > 0; i--) {
+        const on = stream.date(start, yearEnd);
+        const existing = stream.chance(H.openedByNewProviderShare) ? null : pickers.get(kind)!(stream);
+        const sound = existing !== null && (existing.insolventOn === null || existing.insolventOn > on);
+        const owner = sound ? existing : providerPlan(Dice.forKey(seed, `opening-provider|${providers.length}`), providers.length, on);
+        const council = byGss.get(stream.weighted(weights))!;
+        const own = Dice.forKey(seed, `opening|${n}`);
+        const location = locationOf(own, n++, owner, kind, council, on);
+        owner.locations.push({ location, owner, stream: own.fork(), event: null, channels: {} });
+        if (!sound) {
+          drawInsolvency(owner, to);
+          providers.push(owner);
+        }
+      }
+    }
+  }
 }
 
 function formBrands(stream: Dice, providers: readonly ProviderPlan[]): Group[] {
@@ -428,10 +313,14 @@ function formBrands(stream: Dice, providers: readonly ProviderPlan[]): Group[] {
 // ---------------------------------------------------------------------------------------------------------
 // Outcomes and their precursors
 
-/** A date drawn at a yearly rate: each twelve-month block of the history has `perYear` chance of holding it. */
+/**
+ * A date drawn at a yearly rate: each twelve-month block from `from` has `perYear` chance of holding it, a
+ * shorter last block its share of that.
+ */
 function eventDate(stream: Dice, perYear: number, from: IsoDate, to: IsoDate): IsoDate | null {
   for (let start = from; start <= to; start = addMonths(start, 12)) {
-    if (stream.chance(perYear)) return stream.date(start, minDate(addDays(addMonths(start, 12), -1), to));
+    const end = minDate(addDays(addMonths(start, 12), -1), to);
+    if (stream.chance(perYear * Math.min(1, (daysBetween(start, end) + 1) / 365))) return stream.date(start, end);
   }
   return null;
 }
@@ -473,14 +362,13 @@ type Story = Map<LocationPlan, Pick<FailureEvent, 'hadPrecursor' | 'precursorsFr
 function planOutcomes(providers: readonly ProviderPlan[], from: IsoDate, to: IsoDate): Story {
   const story: Story = new Map();
   for (const owner of providers) {
-    if (owner.provider.companyNumber !== null) {
-      const rate = owner.locations.length >= 6 ? H.insolvencyPerYear.fromSixLocations : H.insolvencyPerYear.small;
-      owner.insolventOn = eventDate(owner.stream, rate, from, to);
-    }
     for (const plan of owner.locations) {
+      const { registeredOn, serviceKind } = plan.location;
+      // A service opened within the history can fail from the day after its registration.
+      const since = registeredOn < from ? from : addDays(registeredOn, 1);
       const candidates: { kind: FailureKind; on: IsoDate | null }[] = [
-        { kind: 'closure', on: eventDate(plan.stream, H.closurePerYear[plan.location.serviceKind], from, to) },
-        { kind: 'inadequate', on: eventDate(plan.stream, H.inadequatePerYear, from, to) },
+        { kind: 'closure', on: eventDate(plan.stream, H.closurePerYear[serviceKind], since, to) },
+        { kind: 'inadequate', on: eventDate(plan.stream, H.inadequatePerYear, since, to) },
         { kind: 'insolvency', on: owner.insolventOn },
       ];
       const first = candidates.filter((c): c is { kind: FailureKind; on: IsoDate } => c.on !== null).sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0))[0];
@@ -495,12 +383,15 @@ function planOutcomes(providers: readonly ProviderPlan[], from: IsoDate, to: Iso
       const event = plan.event;
       if (!event) continue;
       const insolvency = event.kind === 'insolvency';
-      const warned = insolvency ? companyWarned : plan.stream.chance(H.precursorShare[event.kind]);
+      const { registeredOn } = plan.location;
+      // A service that fails within its first months shows no run-up of its own: it is sudden.
+      const tooNew = !insolvency && addMonths(event.on, -H.leadMonths.min) < registeredOn;
+      const warned = insolvency ? companyWarned : plan.stream.chance(H.precursorShare[event.kind]) && !tooNew;
       if (!warned) {
         story.set(plan, { hadPrecursor: false, precursorsFrom: null, precursors: [] });
         continue;
       }
-      const onset = insolvency ? companyOnset! : addMonths(event.on, -plan.stream.int(H.leadMonths.min, H.leadMonths.max));
+      const onset = insolvency ? companyOnset! : maxDate(addMonths(event.on, -plan.stream.int(H.leadMonths.min, H.leadMonths.max)), registeredOn);
       story.set(plan, { hadPrecursor: true, precursorsFrom: onset, precursors: drawChannels(plan, event.kind, onset, event.on, insolvency ? 'financial' : null) });
     }
   }
@@ -514,6 +405,8 @@ interface Context {
   from: IsoDate;
   to: IsoDate;
   months: IsoDate[];
+  /** The last day of each month. */
+  monthEnds: IsoDate[];
   signals: Signal[];
   dips: PassingDip[];
   outcomeKeys: Map<LocationPlan, string[]>;
@@ -523,6 +416,26 @@ const lag = (stream: Dice, on: IsoDate, range: { min: number; max: number }): Is
 
 /** The last day a location's own signals describe: the day before its event, or the end of the history. */
 const lastDay = (plan: LocationPlan, ctx: Context): IsoDate => (plan.event ? addDays(plan.event.on, -1) : ctx.to);
+
+/** Whether the location opened within the history: it has no past, and no signal before its registration. */
+const opened = (plan: LocationPlan, ctx: Context): boolean => plan.location.registeredOn >= ctx.from;
+
+/** Days of one month on which a location is registered and has not failed. */
+interface Span {
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+}
+
+/** For each month of the history, the days on which the location is registered and has not failed, or null. */
+function monthSpans(plan: LocationPlan, ctx: Context): (Span | null)[] {
+  const end = lastDay(plan, ctx);
+  return ctx.months.map((month, m) => {
+    const from = maxDate(month, plan.location.registeredOn);
+    const to = minDate(ctx.monthEnds[m]!, end);
+    return from <= to ? { from, to, days: daysBetween(from, to) + 1 } : null;
+  });
+}
 
 function recordDip(ctx: Context, plan: LocationPlan, kind: DipKind, from: IsoDate, to: IsoDate): void {
   ctx.dips.push({ locationId: plan.location.locationId, kind, from, to });
@@ -565,21 +478,25 @@ function ratingSignal(plan: LocationPlan, publishedOn: IsoDate, overall: Rating)
   };
 }
 
-function ratings(plan: LocationPlan, ctx: Context): void {
+function ratings(plan: LocationPlan, ctx: Context, spans: readonly (Span | null)[]): void {
   const { stream, location } = plan;
   const end = lastDay(plan, ctx);
-  const unrated = !isCareHome(location) && stream.chance(H.unratedCommunityShare);
+  const isNew = opened(plan, ctx);
+  const unrated = isNew || (!isCareHome(location) && stream.chance(H.unratedCommunityShare));
   // Inadequate is only ever the outcome, so routine inspections move between the other three.
   let current: Exclude<Rating, 'Inadequate'> | null = unrated ? null : stream.weighted(H.ratingsAtStart);
   if (current) ctx.signals.push(ratingSignal(plan, stream.date(addMonths(ctx.from, -12 * H.initialRatingYears), addDays(ctx.from, -1)), current));
+  // A new service waits for its first inspection, within about a year of its registration.
+  const first = isNew ? addMonths(location.registeredOn, stream.int(H.firstInspectionMonths.min, H.firstInspectionMonths.max)) : null;
   const forced = plan.channels.rating && minDate(addDays(plan.channels.rating.from, stream.int(0, H.slippingInspectedWithinDays)), end);
-  for (const month of ctx.months) {
-    const monthEnd = minDate(addDays(addMonths(month, 1), -1), end);
-    if (month > monthEnd) break;
-    const chance = H.inspectionPerMonth[current ?? 'unrated'];
-    const isForced = forced !== undefined && forced >= month && forced <= monthEnd;
-    if (!isForced && !stream.chance(chance)) continue;
-    const on = isForced ? forced : stream.date(month, monthEnd);
+  for (const span of spans) {
+    if (!span) continue;
+    const within = (day: IsoDate | null | undefined): day is IsoDate => day !== null && day !== undefined && day >= span.from && day <= span.to;
+    const isForced = within(forced);
+    const isFirst = current === null && within(first);
+    const chance = isNew && current === null ? 0 : H.inspectionPerMonth[current ?? 'unrated'];
+    if (!isForced && !isFirst && !stream.chance(chance)) continue;
+    const on = isForced ? forced! : isFirst ? first! : stream.date(span.from, span.to);
     const stressed = stream.chance(stressAt(plan, on) * H.stressedRequiresImprovementChance);
     current = isForced || stressed ? 'Requires improvement' : stream.weighted<Exclude<Rating, 'Inadequate'>>(current ? H.transitions[current] : H.ratingsAtStart);
     ctx.signals.push(ratingSignal(plan, on, current));
@@ -605,14 +522,17 @@ function registrationSignal(plan: LocationPlan, describedOn: IsoDate, absentSinc
 
 /** The registered manager's comings and goings, as the monthly register extract shows them (on the 1st). */
 function registrations(plan: LocationPlan, ctx: Context): void {
-  const { stream } = plan;
+  const { stream, location } = plan;
   const end = lastDay(plan, ctx);
   const leaving = plan.channels.manager?.from;
-  let absentSince: IsoDate | null = stream.chance(H.managerVacantShare) ? addMonths(ctx.from, -stream.int(1, H.managerGapMonths.max)) : null;
+  // A new service registers with its manager in post; one already trading may be between managers.
+  const isNew = opened(plan, ctx);
+  let absentSince: IsoDate | null = !isNew && stream.chance(H.managerVacantShare) ? addMonths(ctx.from, -stream.int(1, H.managerGapMonths.max)) : null;
   let returnsOn: IsoDate | null = absentSince && addMonths(absentSince, stream.int(H.managerGapMonths.min, H.managerGapMonths.max));
-  ctx.signals.push(registrationSignal(plan, addDays(ctx.from, -1), absentSince));
+  ctx.signals.push(registrationSignal(plan, isNew ? location.registeredOn : addDays(ctx.from, -1), absentSince));
   for (const month of ctx.months.slice(1)) {
     if (month > end) break;
+    if (month <= location.registeredOn) continue;
     const before = absentSince;
     if (absentSince) {
       if (returnsOn && returnsOn < month) {
@@ -626,7 +546,7 @@ function registrations(plan: LocationPlan, ctx: Context): void {
     } else if (leaving && leaving < month) {
       absentSince = leaving;
     } else if (stream.chance(H.managerTurnoverPerYear / 12)) {
-      absentSince = stream.date(addMonths(month, -1), addDays(month, -1));
+      absentSince = maxDate(stream.date(addMonths(month, -1), addDays(month, -1)), location.registeredOn);
       returnsOn = addMonths(absentSince, stream.int(H.managerGapMonths.min, H.managerGapMonths.max));
     }
     if (absentSince !== before) ctx.signals.push(registrationSignal(plan, month, absentSince));
@@ -643,15 +563,27 @@ type AbuseType = (typeof ABUSE_TYPES)[number];
 /** The type of an everyday concern: neglect about a third of the time, otherwise any type. */
 const usualConcernType = (stream: Dice): AbuseType => (stream.chance(H.usualNeglectShare) ? 'neglect-and-acts-of-omission' : stream.pick(ABUSE_TYPES));
 
-function concerns(plan: LocationPlan, ctx: Context): void {
+/** A service's usual concerns a year: per bed for a care home, per service otherwise. */
+function usualConcernsPerYear(location: Location): number {
+  const kind = location.serviceKind;
+  return kind === 'nursing-home' || kind === 'residential-home' ? H.concernsPerBedYear[kind] * location.beds : H.concernsPerServiceYear[kind];
+}
+
+const DAYS_A_MONTH = 365.25 / 12;
+
+/**
+ * Safeguarding concerns returned by councils: each month a Poisson count at the service's own usual rate, and
+ * in a run-up a second count, of neglect and organisational concerns, at that rate times its lift and the
+ * channel's intensity. A month of at least two concerns and three times the usual count at a service that does
+ * not fail is a passing dip.
+ */
+function concerns(plan: LocationPlan, ctx: Context, spans: readonly (Span | null)[]): void {
   const { stream, location } = plan;
-  const end = lastDay(plan, ctx);
   const others = COUNCILS.filter((c) => c.region === location.region && c.gss !== location.councilGss).map((c) => c.gss);
-  // Concerns arise from the people served, so a home's rate scales with its beds around its kind's average.
-  const scale = location.beds > 0 && (location.serviceKind === 'nursing-home' || location.serviceKind === 'residential-home') ? location.beds / H.beds[location.serviceKind].mean : 1;
-  const usualPerMonth = (S.concernsPerYear[location.serviceKind] * scale) / 12;
+  const usualPerMonth = (usualConcernsPerYear(location) * stream.between(H.concernReportingFactor.min, H.concernReportingFactor.max)) / 12;
+  const lift = stream.between(H.stressedConcernLift.min, H.stressedConcernLift.max);
   let n = 0;
-  const raise = (on: IsoDate, abuseType: AbuseType, section42Chance: number): void => {
+  const raise = (on: IsoDate, abuseType: AbuseType, section42Share: number): void => {
     const reportingCouncilGss = others.length > 0 && !stream.chance(S.hostReportsChance) ? stream.pick(others) : location.councilGss;
     n++;
     ctx.signals.push({
@@ -660,22 +592,17 @@ function concerns(plan: LocationPlan, ctx: Context): void {
       subject: { type: 'location', id: location.locationId },
       describedOn: on,
       receivedOn: lag(stream, on, H.lagDays.safeguarding),
-      facts: { kind: 'safeguarding-concern', abuseType, section42Enquiry: stream.chance(section42Chance), reportingCouncilGss },
+      facts: { kind: 'safeguarding-concern', abuseType, section42Enquiry: stream.chance(section42Share), reportingCouncilGss },
     });
   };
-  for (const month of ctx.months) {
-    const monthEnd = minDate(addDays(addMonths(month, 1), -1), end);
-    if (month > monthEnd) break;
-    if (stream.chance(usualPerMonth)) {
-      const on = stream.date(month, monthEnd);
-      raise(on, usualConcernType(stream), S.section42Chance.healthy);
-      if (!plan.event) recordDip(ctx, plan, 'concern', on, on);
-    }
-    // Two half-chances a month, so a service in trouble can have two concerns in one month.
-    const extra = intensity(plan.channels.concerns, month) * H.stressedConcernsPerMonth;
-    for (let k = 0; k < 2; k++) {
-      if (extra > 0 && stream.chance(extra / 2)) raise(stream.date(month, monthEnd), stream.pick(H.stressedConcernTypes), S.section42Chance.cluster);
-    }
+  for (const span of spans) {
+    if (!span) continue;
+    const mean = (usualPerMonth * span.days) / DAYS_A_MONTH;
+    const usual = poisson(stream, mean);
+    for (let k = 0; k < usual; k++) raise(stream.date(span.from, span.to), usualConcernType(stream), H.section42Share.usual);
+    if (!plan.event && usual >= 2 && usual >= 3 * mean) recordDip(ctx, plan, 'concern', span.from, span.to);
+    const extra = poisson(stream, mean * lift * intensity(plan.channels.concerns, span.from));
+    for (let k = 0; k < extra; k++) raise(stream.date(span.from, span.to), stream.pick(H.stressedConcernTypes), H.section42Share.stressed);
   }
 }
 
@@ -691,7 +618,7 @@ function commissionerSignal(plan: LocationPlan, action: CommissionerActionType, 
   };
 }
 
-function commissionerActions(plan: LocationPlan, ctx: Context): void {
+function commissionerActions(plan: LocationPlan, ctx: Context, spans: readonly (Span | null)[]): void {
   const { stream } = plan;
   const end = lastDay(plan, ctx);
   const actions: [CommissionerActionType, IsoDate][] = [];
@@ -702,19 +629,22 @@ function commissionerActions(plan: LocationPlan, ctx: Context): void {
     if (stream.chance(S.stressedActions.suspensionChance)) actions.push(['contract-suspended', within()]);
     if (stream.chance(S.stressedActions.enforcementChance)) actions.push(['cqc-enforcement', within()]);
   }
-  // Noise: actions taken and undone, at the sample's chances over 24 months.
+  // Noise: actions taken and undone, at the sample's chances over 24 months, and enforcement that stands.
   for (const [action, undone, dip, per24Months] of [
     ['placement-embargo', 'placement-embargo-lifted', 'embargo-lifted', S.healthyActions.embargoChance],
     ['contract-suspended', 'contract-reinstated', 'contract-reinstated', S.healthyActions.suspensionChance],
   ] as const) {
-    for (const month of ctx.months) {
-      if (!stream.chance(per24Months / 24)) continue;
-      const taken = stream.date(month, addDays(addMonths(month, 1), -1));
+    for (const span of spans) {
+      if (!span || !stream.chance(per24Months / 24)) continue;
+      const taken = stream.date(span.from, span.to);
       const lifted = addDays(taken, stream.int(H.healthyActionLiftedAfterDays.min, H.healthyActionLiftedAfterDays.max));
       if (lifted > end) continue;
       actions.push([action, taken], [undone, lifted]);
       if (!plan.event) recordDip(ctx, plan, dip, taken, lifted);
     }
+  }
+  for (const span of spans) {
+    if (span && stream.chance(H.healthyEnforcementPerYear / 12)) actions.push(['cqc-enforcement', stream.date(span.from, span.to)]);
   }
   actions
     .filter(([, on]) => on <= end)
@@ -722,31 +652,49 @@ function commissionerActions(plan: LocationPlan, ctx: Context): void {
     .forEach(([action, on], i) => ctx.signals.push(commissionerSignal(plan, action, on, i + 1)));
 }
 
-/** Monthly Capacity Tracker returns of a care home: occupancy, vacancies, admissions and staffing. */
+/** A home's usual share of hours worked by agency staff: most use little, some rely on it for years. */
+function agencyLevelOf(stream: Dice): number {
+  const bands = H.agencyHoursPct;
+  const band = bands[Number(stream.weighted(Object.fromEntries(bands.map((b, i) => [String(i), b.share]))))]!;
+  return stream.between(band.min, band.max);
+}
+
+/**
+ * Monthly Capacity Tracker returns of a care home: occupancy, vacancies, admissions and staffing. Each home has
+ * its own usual levels, drawn once; a home in a run-up moves from them by amounts also drawn once, so some
+ * homes in trouble barely move and some healthy ones sit where troubled ones end. A new home fills up first.
+ */
 function capacityReturns(plan: LocationPlan, ctx: Context): void {
   const { stream, location } = plan;
   if (!returnsCapacity(location)) return;
   const end = lastDay(plan, ctx);
-  const o = S.healthyOccupancy;
+  const o = H.occupancy;
   const base = clamp(stream.normal(o.mean, o.sd), o.min, o.max);
-  const slideTo = stream.between(S.stressedOccupancy.endMin, S.stressedOccupancy.endMax);
+  const drop = stream.between(H.stressedOccupancyDrop.min, H.stressedOccupancyDrop.max);
   const vacancyRate = stream.between(S.healthyVacancyRate.min, S.healthyVacancyRate.max);
   const stressedVacancy = stream.between(S.stressedVacancyRate.endMin, S.stressedVacancyRate.endMax);
+  const agency = { level: agencyLevelOf(stream), rise: stream.between(H.stressedAgencyRise.min, H.stressedAgencyRise.max) };
+  const a = H.staffAbsencePct;
+  const absence = { level: stream.between(a.usualMin, a.usualMax), rise: stream.between(a.stressedRiseMin, a.stressedRiseMax) };
+  const f = H.newHomeFill;
+  const fill = opened(plan, ctx) ? { from: stream.between(f.startMin, f.startMax), days: 30 * stream.int(f.monthsMin, f.monthsMax) } : null;
   const embargo = plan.channels.embargo;
   let dip: { from: number; until: number; depth: number } | null = null;
   ctx.months.forEach((month, m) => {
     if (m % 12 === 0 && stream.chance(S.passingDip.chance)) {
       const start = m + stream.int(0, 11);
       dip = { from: start, until: start + stream.int(H.occupancyDipMonths.min, H.occupancyDipMonths.max), depth: stream.between(S.passingDip.depthMin, S.passingDip.depthMax) };
+      const dipStart = addMonths(ctx.from, dip.from);
       const dipEnd = addDays(addMonths(ctx.from, dip.until), -1);
-      if (!plan.event && dipEnd <= ctx.to) recordDip(ctx, plan, 'occupancy', addMonths(ctx.from, dip.from), dipEnd);
+      if (!plan.event && dipStart >= location.registeredOn && dipEnd <= ctx.to) recordDip(ctx, plan, 'occupancy', dipStart, dipEnd);
     }
     const describedOn = addDays(month, stream.int(7, 13));
-    if (describedOn > end) return;
+    if (describedOn > end || describedOn < location.registeredOn) return;
     const occupancyStress = intensity(plan.channels.occupancy, describedOn);
     if (stream.chance(S.staleShare * (1 + (H.missedReturnStressFactor - 1) * stressAt(plan, describedOn)))) return;
     const dipDepth = dip && m >= dip.from && m < dip.until ? dip.depth : 0;
-    const occupancy = base - dipDepth - occupancyStress * (base - slideTo) + stream.normal(0, S.occupancyNoiseSd);
+    const usual = fill ? fill.from + (base - fill.from) * Math.min(1, daysBetween(location.registeredOn, describedOn) / fill.days) : base;
+    const occupancy = usual - dipDepth - occupancyStress * drop + stream.normal(0, S.occupancyNoiseSd);
     const usedBeds = Math.round(location.beds * clamp(occupancy, 0.2, 1));
     const rate = vacancyRate + occupancyStress * (stressedVacancy - vacancyRate);
     const declaredVacancies = Math.min(location.beds - usedBeds, Math.round(location.beds * rate));
@@ -754,7 +702,7 @@ function capacityReturns(plan: LocationPlan, ctx: Context): void {
     const accepting = declaredVacancies > 0 && !embargoed && !stream.chance(H.notAcceptingChance + occupancyStress * H.notAcceptingAtFullStress);
     const staffing = intensity(plan.channels.staffing, describedOn);
     const pct = (value: number): number | null => (stream.chance(S.blankPercentageChance) ? null : round1(clamp(value, 0, 100)));
-    const a = S.agencyHoursPct;
+    const agencyPct = agency.level * stream.between(H.agencyMonthlyFactor.min, H.agencyMonthlyFactor.max) + staffing * agency.rise;
     ctx.signals.push({
       source: 'capacity-tracker',
       naturalId: `${location.locationId}#${monthOf(month)}`,
@@ -769,8 +717,8 @@ function capacityReturns(plan: LocationPlan, ctx: Context): void {
         usedBeds,
         declaredVacancies,
         acceptingAdmissions: accepting,
-        staffAbsencePct: pct(stream.normal(S.staffAbsencePct.healthyMean + staffing * (S.staffAbsencePct.stressedMean - S.staffAbsencePct.healthyMean), S.staffAbsencePct.sd)),
-        agencyHoursPct: pct(stream.between(a.healthyMin + staffing * (a.stressedMin - a.healthyMin), a.healthyMax + staffing * (a.stressedMax - a.healthyMax))),
+        staffAbsencePct: pct(stream.normal(absence.level + staffing * absence.rise, a.sd)),
+        agencyHoursPct: pct(agencyPct),
       },
     });
   });
@@ -822,9 +770,8 @@ function companySnapshots(owner: ProviderPlan, ctx: Context): void {
 
   const c = S.creditScore;
   const held = !stream.chance(c.noneHeldChance);
-  // A healthy company sits above the warning area (25 and below), as in the sample.
-  const level = clamp(stream.normal(c.healthyMean, c.healthySd), c.stressedMax + 1, 100);
-  const warningLevel = stream.between(c.stressedMin, c.stressedMax);
+  const { level } = owner.credit;
+  const slideTo = stream.between(H.credit.slideTo.min, H.credit.slideTo.max);
   const creditDips: { from: IsoDate; until: IsoDate; depth: number }[] = [];
   for (let start = ctx.from; start <= ctx.to; start = addMonths(start, 12)) {
     if (!stream.chance(H.creditDip.perYear)) continue;
@@ -839,7 +786,7 @@ function companySnapshots(owner: ProviderPlan, ctx: Context): void {
     const insolvent = owner.insolventOn !== null && describedOn >= owner.insolventOn;
     const slide = intensity(owner.financial, describedOn);
     const dip = creditDips.find((d) => describedOn >= d.from && describedOn < d.until)?.depth ?? 0;
-    const score = insolvent ? stream.int(0, c.insolventMax) : Math.round(clamp(level - dip - slide * (level - warningLevel) + stream.normal(0, H.creditNoiseSd), 0, 100));
+    const score = insolvent ? stream.int(0, c.insolventMax) : Math.round(clamp(level - dip - slide * Math.max(0, level - slideTo) + stream.normal(0, H.creditNoiseSd), 0, 100));
     return {
       source: 'companies-house',
       naturalId: `${companyNumber}#${describedOn}`,
@@ -869,7 +816,8 @@ function companySnapshots(owner: ProviderPlan, ctx: Context): void {
   for (const month of ctx.months) {
     const describedOn = addDays(month, H.financialSnapshotDay - 1);
     if (describedOn > end) break;
-    if (describedOn === owner.insolventOn) continue;
+    // A company new to the market is looked up once it registers its first service here.
+    if (describedOn < owner.since || describedOn === owner.insolventOn) continue;
     const signal = snapshot(describedOn, lag(stream, describedOn, H.lagDays.financial));
     ctx.signals.push(signal);
     if (signal.facts.kind === 'financial-indicator' && signal.facts.insolvencyCases > 0) outcome.push(signalKey(signal));
@@ -883,22 +831,25 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
   const { seed, from, months } = options;
   const to = addDays(addMonths(from, months), -1);
   const root = new Dice(seed);
-  const { providers, groups } = buildMarket(root.fork(), options.locations, from);
+  const { providers, groups } = buildMarket(root.fork(), options.locations, from, to);
+  openServices(seed, providers, from, to);
   const story = planOutcomes(providers, from, to);
   const ctx: Context = {
     from,
     to,
     months: Array.from({ length: months }, (_, i) => addMonths(from, i)),
+    monthEnds: Array.from({ length: months }, (_, i) => addDays(addMonths(from, i + 1), -1)),
     signals: [],
     dips: [],
     outcomeKeys: new Map(),
   };
   const plans = providers.flatMap((owner) => owner.locations);
   for (const plan of plans) {
-    ratings(plan, ctx);
+    const spans = monthSpans(plan, ctx);
+    ratings(plan, ctx, spans);
     registrations(plan, ctx);
-    concerns(plan, ctx);
-    commissionerActions(plan, ctx);
+    concerns(plan, ctx, spans);
+    commissionerActions(plan, ctx, spans);
     capacityReturns(plan, ctx);
   }
   for (const owner of providers) companySnapshots(owner, ctx);
@@ -914,7 +865,8 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
       outcomeSignalKeys: ctx.outcomeKeys.get(plan) ?? [],
     }];
   });
-  // A sound company that trades to the end of the history may buy homes; a failing or sliding one keeps its own.
+  // A sound company that trades to the end of the history may buy homes; a failing or sliding one keeps its own,
+  // and a service opened within the history is not sold in its first years (an assumption).
   const sound = (owner: ProviderPlan) => owner.insolventOn === null && owner.financial === null;
   const reRegistered = reRegister({
     seed,
@@ -924,7 +876,7 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
     signals: ctx.signals,
     events,
     dips: ctx.dips,
-    tiedToOwner: new Set(plans.filter((plan) => !sound(plan.owner)).map((plan) => plan.location.locationId)),
+    tiedToOwner: new Set(plans.filter((plan) => !sound(plan.owner) || opened(plan, ctx)).map((plan) => plan.location.locationId)),
     buyers: providers
       .filter((owner) => sound(owner) && owner.provider.companyNumber !== null && owner.locations.some((plan) => !plan.event))
       .map((owner) => ({ providerId: owner.provider.providerId, locations: owner.locations.length })),

@@ -112,15 +112,7 @@ function buyerPicker(buyers: ReadonlyArray<{ providerId: string; locations: numb
   return (stream, seller) => {
     if (!buyers.some((b) => b.providerId !== seller)) return null;
     for (;;) {
-      const draw = stream.int(0, total - 1);
-      let low = 0;
-      let high = cumulative.length - 1;
-      while (low < high) {
-        const mid = (low + high) >> 1;
-        if (cumulative[mid]! > draw) high = mid;
-        else low = mid + 1;
-      }
-      const buyer = buyers[low]!.providerId;
+      const buyer = buyers[stream.cumulativeIndex(cumulative)]!.providerId;
       if (buyer !== seller) return buyer;
     }
   };

@@ -66,6 +66,22 @@ export class Dice {
     return entries[entries.length - 1]![0];
   }
 
+  /**
+   * An index drawn in proportion to whole-number weights given as running totals (the last is the total), by
+   * binary search: a draw among tens of thousands of owners costs a few steps, not a walk of the list.
+   */
+  cumulativeIndex(cumulative: readonly number[]): number {
+    const draw = this.int(0, cumulative[cumulative.length - 1]! - 1);
+    let low = 0;
+    let high = cumulative.length - 1;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (cumulative[mid]! > draw) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
   date(from: IsoDate, to: IsoDate): IsoDate {
     return addDays(from, this.int(0, Math.max(0, daysBetween(from, to))));
   }

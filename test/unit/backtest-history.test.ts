@@ -15,8 +15,8 @@ const history = generateHistory(OPTIONS);
 
 const signalByKey = (h: MarketHistory) => new Map(h.signals.map((s) => [signalKey(s), s]));
 const successorIds = new Set(history.reRegistrations.map((r) => r.successorId));
-/** The market as it stood at the start: every location but the successors of re-registrations. */
-const atStart = history.locations.filter((l) => !successorIds.has(l.locationId));
+/** The market as it stood at the start: every location but the successors of re-registrations and the services opened since. */
+const atStart = history.locations.filter((l) => !successorIds.has(l.locationId) && l.registeredOn < history.from);
 const locationById = new Map(history.locations.map((l) => [l.locationId, l]));
 const signalsOf = (id: string) => history.signals.filter((s) => s.subject.type === 'location' && s.subject.id === id);
 
@@ -308,7 +308,10 @@ describe('runBacktest end to end', () => {
 
     // Assess
     expect(report.modelVersion).toBe(riskModel().version);
-    expect(report.generator).toMatchObject({ seed: OPTIONS.seed, locations: 300, from: '2021-01-01', to: '2024-12-31' });
+    // The services in the market: the 300 it started with and those opened since.
+    const opened = small.locations.filter((l) => l.registeredOn >= small.from && !small.reRegistrations.some((r) => r.successorId === l.locationId)).length;
+    expect(opened).toBeGreaterThan(0);
+    expect(report.generator).toMatchObject({ seed: OPTIONS.seed, locations: 300 + opened, from: '2021-01-01', to: '2024-12-31' });
     expect(report.parameters.scoringDates).toBe(48);
     expect(report.counts.evaluatedWithPrecursor + report.counts.evaluatedWithoutPrecursor).toBe(report.counts.evaluatedFailures);
     expect(report.counts.withheldSignals).toBeGreaterThan(0);
