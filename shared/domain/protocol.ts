@@ -138,7 +138,7 @@ export function protocolVersion(version: string): Protocol {
   return protocol;
 }
 
-export const DEFAULT_PROTOCOL: Protocol = protocolVersion('protocol-1');
+export const DEFAULT_PROTOCOL: Protocol = protocolVersion('protocol-2');
 
 export const adassNetworkId = (region: string, protocol: Protocol): string =>
   `${protocol.parties.adassNetworks.idPrefix}${region.toLowerCase().replace(/\s+/g, '-')}`;

@@ -143,7 +143,7 @@ const MODELS: ReadonlyMap<string, RiskModelConfig> = new Map(
   [RiskModelConfig.parse(modelV1), RiskModelConfig.parse(modelV2), calibrated(RiskModelConfig.parse(modelV3), Calibration.parse(calibrationV3))].map((model) => [model.version, model]),
 );
 
-export const CURRENT_MODEL_VERSION = 'risk-model-2';
+export const CURRENT_MODEL_VERSION = 'risk-model-3';
 
 export function riskModel(version: string = CURRENT_MODEL_VERSION): RiskModelConfig {
   const model = MODELS.get(version);

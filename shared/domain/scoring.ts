@@ -361,7 +361,7 @@ export function scoreLocation(input: LocationScoringInput): RiskAssessment {
   const factors = sortFactors(drafts.flatMap((d) => d.factors));
   const calibrated = model.calibration ? fittedLikelihood(input, { families, factors }, own) : null;
   const likelihood = calibrated?.likelihood ?? likelihoodOf(families, model);
-  if (calibrated) ctx.flags.unshift(calibrated.flag);
+  if (calibrated && !input.succeededBy) ctx.flags.unshift(calibrated.flag);
   const impact = locationImpact(location, own, ctx);
   const hardTriggers = [...ctx.hardTriggers].sort();
   const band = bandOf(likelihood, impact.tier, hardTriggers.length > 0, model);

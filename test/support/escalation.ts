@@ -5,18 +5,24 @@ import { decideAcknowledgement, decideEscalation, type EscalationDecision } from
 import { type EscalationMessage } from '../../shared/domain/escalation-message.js';
 import { type MarketContext } from '../../shared/domain/market-context.js';
 import type { IsoDate, RiskAssessment } from '../../shared/domain/model.js';
-import { DEFAULT_PROTOCOL, type PartyRole, Protocol } from '../../shared/domain/protocol.js';
+import { type PartyRole, Protocol, protocolVersion } from '../../shared/domain/protocol.js';
 import { marketContext } from './fixtures.js';
 
+/**
+ * Version 1 of the protocol, whose likelihood thresholds most escalation tests are written against; the
+ * default (version 2, on bands) has its own tests.
+ */
+export const PROTOCOL_1 = protocolVersion('protocol-1');
+
 /** Decides and fails the test when nothing is decided. */
-export function mustDecide(a: RiskAssessment, current?: Episode, market: MarketContext = marketContext(), protocol: Protocol = DEFAULT_PROTOCOL): EscalationDecision {
+export function mustDecide(a: RiskAssessment, current?: Episode, market: MarketContext = marketContext(), protocol: Protocol = PROTOCOL_1): EscalationDecision {
   const decision = decideEscalation(a, current, market, protocol);
   if (!decision) throw new Error(`expected a decision on ${a.subject.type} ${a.subject.id} as of ${a.asOf}`);
   return decision;
 }
 
 /** Feeds assessments in order, carrying the episode along; returns every decision (null where none). */
-export function feed(assessments: readonly RiskAssessment[], start?: Episode, market: MarketContext = marketContext(), protocol: Protocol = DEFAULT_PROTOCOL) {
+export function feed(assessments: readonly RiskAssessment[], start?: Episode, market: MarketContext = marketContext(), protocol: Protocol = PROTOCOL_1) {
   let episode = start;
   return assessments.map((a) => {
     const decision = decideEscalation(a, episode, market, protocol);
@@ -43,7 +49,7 @@ export function acknowledgedBy(episode: Episode, party: string, role: PartyRole,
 
 /** The default protocol with one change, validated as a configuration file would be. */
 export function protocolWith(change: (draft: Protocol) => void): Protocol {
-  const draft = structuredClone(DEFAULT_PROTOCOL);
+  const draft = structuredClone(PROTOCOL_1);
   change(draft);
   return Protocol.parse(draft);
 }

@@ -330,7 +330,7 @@ describe('runBacktest end to end', () => {
     for (const ceiling of [report.ceilings.recall, report.ceilings.auc]) expect(ceiling === null || (ceiling >= 0 && ceiling <= 1)).toBe(true);
     expect(report.targets.map((t) => t.target)).toHaveLength(4);
     expect(report.targets.every((t) => typeof t.met === 'boolean')).toBe(true);
-    expect(report.calibration.likelihoodIs).toBe('points');
+    expect(report.calibration.likelihoodIs).toBe(riskModel().calibration ? 'probability' : 'points');
     expect(report.calibration.bins.reduce((sum, b) => sum + b.locationMonths, 0)).toBe(report.auc.locationMonths);
     expect(report.calibration.bins.reduce((sum, b) => sum + b.events, 0)).toBe(report.auc.positives);
     expect(Object.keys(report.breakdowns.byFailureKind)).toEqual(['inadequate', 'closure', 'insolvency']);

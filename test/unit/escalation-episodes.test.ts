@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Episode } from '../../shared/domain/episode.js';
 import { decideAcknowledgement, decideEscalation } from '../../shared/domain/escalation.js';
-import { DEFAULT_PROTOCOL, Protocol, protocolVersion } from '../../shared/domain/protocol.js';
+import { Protocol, protocolVersion } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
-import { acknowledgedBy, feed, messageFor, mustDecide, protocolWith, recipientIds } from '../support/escalation.js';
+import { acknowledgedBy, feed, messageFor, mustDecide, protocolWith, recipientIds, PROTOCOL_1 } from '../support/escalation.js';
 import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, MANCHESTER, marketContext, PROVIDER_ID } from '../support/fixtures.js';
 
 const ADASS_YORKSHIRE = 'adass-yorkshire-and-humber';
@@ -21,7 +21,7 @@ describe('opening an episode', () => {
     const red = assessment({ likelihood: 70 });
 
     // Act
-    const decision = decideEscalation(red, undefined, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(red, undefined, market, PROTOCOL_1);
 
     // Assess
     expect(decision?.episode).toEqual({
@@ -58,7 +58,7 @@ describe('opening an episode', () => {
     const notRed = assessment(overrides);
 
     // Act
-    const decision = decideEscalation(notRed, undefined, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(notRed, undefined, market, PROTOCOL_1);
 
     // Assess
     expect(decision).toBeNull();
@@ -69,7 +69,7 @@ describe('opening an episode', () => {
     const redByImpact = assessment({ likelihood: 40, impact: 'High' });
 
     // Act
-    const decision = decideEscalation(redByImpact, undefined, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(redByImpact, undefined, market, PROTOCOL_1);
 
     // Assess
     expect(decision?.episode.tier).toBe('regional');
@@ -80,7 +80,7 @@ describe('opening an episode', () => {
     const triggered = assessment({ likelihood: 12, hardTriggers: [HARD_TRIGGERS.insolvency] });
 
     // Act
-    const decision = decideEscalation(triggered, undefined, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(triggered, undefined, market, PROTOCOL_1);
 
     // Assess
     expect(decision?.episode.hardTriggers).toEqual([HARD_TRIGGERS.insolvency]);
@@ -197,7 +197,7 @@ describe('raising and worsening', () => {
     const regional = mustDecide(assessment({ councils: [BRADFORD, LEEDS] }), undefined, market).episode;
 
     // Act
-    const decision = decideEscalation(on('2025-10-16', { likelihood: 65, band: 'Amber' }), regional, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(on('2025-10-16', { likelihood: 65, band: 'Amber' }), regional, market, PROTOCOL_1);
 
     // Assess
     expect(regional.tier).toBe('regional');
@@ -211,7 +211,7 @@ describe('replaying assessments', () => {
     const first = opened();
 
     // Act
-    const again = decideEscalation(assessment(), first, market, DEFAULT_PROTOCOL);
+    const again = decideEscalation(assessment(), first, market, PROTOCOL_1);
 
     // Assess
     expect(again).toBeNull();
@@ -222,7 +222,7 @@ describe('replaying assessments', () => {
     const worsened = mustDecide(on('2025-10-20', { hardTriggers: [HARD_TRIGGERS.s56Notice] }), opened(), market).episode;
 
     // Act
-    const earlier = decideEscalation(on('2025-10-17', { hardTriggers: [HARD_TRIGGERS.insolvency] }), worsened, market, DEFAULT_PROTOCOL);
+    const earlier = decideEscalation(on('2025-10-17', { hardTriggers: [HARD_TRIGGERS.insolvency] }), worsened, market, PROTOCOL_1);
 
     // Assess
     expect(earlier).toBeNull();
@@ -295,7 +295,7 @@ describe('reminders', () => {
     const acknowledged = acknowledgedBy(opened(), LEEDS, 'council-commissioner', '2025-10-17');
 
     // Act
-    const onTheDueDate = decideEscalation(on('2025-10-22'), acknowledged, market, DEFAULT_PROTOCOL);
+    const onTheDueDate = decideEscalation(on('2025-10-22'), acknowledged, market, PROTOCOL_1);
     const dayAfter = mustDecide(on('2025-10-23'), acknowledged, market);
 
     // Assess
@@ -327,7 +327,7 @@ describe('reminders', () => {
     const episode = acknowledgedBy(acknowledgedBy(opened(), LEEDS, 'council-commissioner', '2025-10-16'), CAMDEN, 'council-commissioner', '2025-10-24');
 
     // Act
-    const decision = decideEscalation(on('2025-10-30'), episode, market, DEFAULT_PROTOCOL);
+    const decision = decideEscalation(on('2025-10-30'), episode, market, PROTOCOL_1);
 
     // Assess
     expect(decision).toBeNull();
@@ -458,7 +458,7 @@ describe('standing down', () => {
 
     // Act
     const again = mustDecide(on('2025-10-24'), stoodDown, market);
-    const replayedOld = decideEscalation(on('2025-10-17'), stoodDown, market, DEFAULT_PROTOCOL);
+    const replayedOld = decideEscalation(on('2025-10-17'), stoodDown, market, PROTOCOL_1);
 
     // Assess
     expect(again.episode).toMatchObject({ episodeId: `provider-${PROVIDER_ID}-2025-10-24`, change: 1, status: 'open', acknowledgements: [] });

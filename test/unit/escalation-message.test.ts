@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { decideAcknowledgement } from '../../shared/domain/escalation.js';
 import { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { Factor, RiskAssessment } from '../../shared/domain/model.js';
-import { DEFAULT_PROTOCOL, Protocol, type PartyRole } from '../../shared/domain/protocol.js';
-import { feed, messageFor, mustDecide, protocolWith } from '../support/escalation.js';
+import { Protocol, type PartyRole } from '../../shared/domain/protocol.js';
+import { feed, messageFor, mustDecide, protocolWith, PROTOCOL_1 } from '../support/escalation.js';
 import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, marketContext, PROVIDER_ID } from '../support/fixtures.js';
 
 const ADASS_YORKSHIRE = 'adass-yorkshire-and-humber';
@@ -54,7 +54,7 @@ describe('protective marking and onward sharing', () => {
     for (const m of messages) {
       const [first, , third] = m.body.split('\n');
       expect(first).toBe(m.handling.marking);
-      expect(third).toBe(`Onward sharing: ${DEFAULT_PROTOCOL.handling.onwardSharing}`);
+      expect(third).toBe(`Onward sharing: ${PROTOCOL_1.handling.onwardSharing}`);
       expect(m.summary.startsWith(`[${m.handling.marking}] `)).toBe(true);
     }
   });
@@ -162,11 +162,11 @@ describe('what is asked and how to acknowledge', () => {
       const m = messageFor(messages, recipientId);
       const command = `npx tsx cli/main.ts acknowledge --episode ${EPISODE_ID} --party ${recipientId} --role ${role} --by <your user id>`;
       expect(m.ask).toEqual({
-        action: DEFAULT_PROTOCOL.asks[m.recipient.kind],
+        action: PROTOCOL_1.asks[m.recipient.kind],
         respondBy: '2025-10-17',
         acknowledge: { route: `POST /episodes/${EPISODE_ID}/acknowledgements`, role, command },
       });
-      expect(m.body).toContain(`Asked of you: ${DEFAULT_PROTOCOL.asks[m.recipient.kind]}`);
+      expect(m.body).toContain(`Asked of you: ${PROTOCOL_1.asks[m.recipient.kind]}`);
       expect(m.body).toContain(`To acknowledge: POST /episodes/${EPISODE_ID}/acknowledgements on the escalation API, signed in as party ${recipientId} with role ${role}; or run\n  ${command}`);
       // The command's flags acknowledge the episode as the protocol decides it.
       const flag = (name: string) => new RegExp(`--${name} (\\S+)`).exec(command)![1]!;
@@ -202,8 +202,8 @@ describe('location-level occupancy and workforce figures', () => {
     // Assess
     const adass = messageFor(messages, ADASS_YORKSHIRE);
     expect(adass.evidence.map((f) => f.family)).toEqual(['quality']);
-    expect(adass.operationalConcernNotice).toBe(DEFAULT_PROTOCOL.operationalConcernNotice);
-    expect(adass.body).toContain(DEFAULT_PROTOCOL.operationalConcernNotice);
+    expect(adass.operationalConcernNotice).toBe(PROTOCOL_1.operationalConcernNotice);
+    expect(adass.body).toContain(PROTOCOL_1.operationalConcernNotice);
     expect(JSON.stringify(adass)).not.toContain('Occupancy 62%');
     expect(JSON.stringify(adass)).not.toContain('High agency use');
     for (const council of [messageFor(messages, LEEDS), messageFor(messages, CAMDEN)]) {
@@ -244,7 +244,7 @@ describe('the message schema and the protocol', () => {
 
   it('refuses a protocol that leaves a field class without a marking', () => {
     // Prepare
-    const draft = structuredClone(DEFAULT_PROTOCOL) as { handling: { markings: Record<string, string> } };
+    const draft = structuredClone(PROTOCOL_1) as { handling: { markings: Record<string, string> } };
     delete draft.handling.markings.operational;
 
     // Act
@@ -252,6 +252,6 @@ describe('the message schema and the protocol', () => {
 
     // Assess
     expect(result.success).toBe(false);
-    expect(DEFAULT_PROTOCOL.handling.markings).toEqual({ public: 'OFFICIAL', official: 'OFFICIAL', operational: 'OFFICIAL', 'commercially-sensitive': 'OFFICIAL-SENSITIVE' });
+    expect(PROTOCOL_1.handling.markings).toEqual({ public: 'OFFICIAL', official: 'OFFICIAL', operational: 'OFFICIAL', 'commercially-sensitive': 'OFFICIAL-SENSITIVE' });
   });
 });

@@ -2,7 +2,9 @@
 // withhold the escalation itself, or stand an episode down the day it opens is refused.
 import { describe, expect, it } from 'vitest';
 import { EscalationMessage } from '../../shared/domain/escalation-message.js';
-import { DEFAULT_PROTOCOL, partyIds, Protocol } from '../../shared/domain/protocol.js';
+import { DEFAULT_PROTOCOL, partyIds, Protocol, protocolVersion } from '../../shared/domain/protocol.js';
+
+const PROTOCOL_1 = protocolVersion('protocol-1');
 
 /** The protocol loosened to what a configuration file could hold, so a test can put invalid values in it. */
 interface Draft {
@@ -15,7 +17,7 @@ interface Draft {
 
 const variant = (change: (draft: Draft) => void) => {
   // Version 1's likelihood thresholds: the checks below are on them.
-  const draft = structuredClone(DEFAULT_PROTOCOL) as unknown as Draft;
+  const draft = structuredClone(PROTOCOL_1) as unknown as Draft;
   change(draft);
   return Protocol.safeParse(draft);
 };
@@ -30,7 +32,11 @@ describe('the default protocol', () => {
 
     // Assess
     expect(targets).toEqual([5, 2, 1]);
-    expect(protocol.episodes).toMatchObject({ enterAtLikelihood: 70, exitBelowLikelihood: 60, highImpact: { enterAtLikelihood: 40, exitBelowLikelihood: 30 }, standDownAfterAssessments: 2 });
+    // Version 2 opens on the band, since the current model's likelihood is a fitted probability; version 1's
+    // likelihood thresholds stay for replaying what it decided.
+    expect(protocol.version).toBe('protocol-2');
+    expect(protocol.episodes).toMatchObject({ openOn: 'band', enterAtBand: 'Red', exitBelowBand: 'Amber', standDownAfterAssessments: 2 });
+    expect(PROTOCOL_1.episodes).toMatchObject({ enterAtLikelihood: 70, exitBelowLikelihood: 60, highImpact: { enterAtLikelihood: 40, exitBelowLikelihood: 30 }, standDownAfterAssessments: 2 });
     expect(protocol.legalBasis).toBe('Care Act 2014 ss.48-52 and 56; UK GDPR art. 6(1)(e)');
     expect(protocol.retentionYears).toBe(6);
     expect(protocol.disclosure).toEqual({

@@ -5,9 +5,8 @@ import { addWorkingDays } from '../../shared/domain/episode.js';
 import { recipientsFor, tierFor } from '../../shared/domain/escalation.js';
 import { EscalationMessage } from '../../shared/domain/escalation-message.js';
 import type { Factor } from '../../shared/domain/model.js';
-import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
-import { messageFor, mustDecide, recipientIds } from '../support/escalation.js';
+import { messageFor, mustDecide, recipientIds, PROTOCOL_1 } from '../support/escalation.js';
 import { assessment, BRADFORD, CAMDEN, LEEDS, location, LOCATION_ID, MANCHESTER, marketContext, provider, PROVIDER_ID } from '../support/fixtures.js';
 
 const YORKSHIRE = 'Yorkshire and Humber' as const;
@@ -65,10 +64,10 @@ describe('recipients and tiers', () => {
     const group = assessment({ subject: { type: 'group', id: 'G1' }, name: 'Acme Group' });
 
     // Act
-    const recipients = recipientsFor(group, 'regional', market, DEFAULT_PROTOCOL);
+    const recipients = recipientsFor(group, 'regional', market, PROTOCOL_1);
 
     // Assess
-    expect(tierFor(group, DEFAULT_PROTOCOL)).toBe('regional');
+    expect(tierFor(group, PROTOCOL_1)).toBe('regional');
     expect(recipients.map((r) => [r.id, r.kind])).toEqual([
       [ADASS_YORKSHIRE, 'adass-network'],
       [LEEDS, 'host-council'],
@@ -141,7 +140,7 @@ describe('recipients and tiers', () => {
     const large = assessment({ beds, councils: southEast.slice(0, councils), regions: ['South East'] });
 
     // Act
-    const decided = tierFor(large, DEFAULT_PROTOCOL);
+    const decided = tierFor(large, PROTOCOL_1);
 
     // Assess
     expect(decided).toBe(tier);
@@ -152,7 +151,7 @@ describe('recipients and tiers', () => {
     const location = assessment({ subject: { type: 'location', id: LOCATION_ID }, impact: 'High', beds: 2500 });
 
     // Act
-    const decided = tierFor(location, DEFAULT_PROTOCOL);
+    const decided = tierFor(location, PROTOCOL_1);
 
     // Assess
     expect(decided).toBe('local');
@@ -167,7 +166,7 @@ describe('recipients and tiers', () => {
     const { messages } = mustDecide(twoCouncils, undefined, market);
 
     // Assess
-    expect(messages.map((m) => m.recipient)).toEqual(recipientsFor(twoCouncils, 'regional', market, DEFAULT_PROTOCOL));
+    expect(messages.map((m) => m.recipient)).toEqual(recipientsFor(twoCouncils, 'regional', market, PROTOCOL_1));
   });
 });
 
@@ -241,7 +240,7 @@ describe('message content', () => {
     const message = messageFor(mustDecide(red).messages, LEEDS);
 
     // Assess
-    expect(message.providerEngagement).toEqual({ required: true, toldBy: 'host-council', note: DEFAULT_PROTOCOL.providerEngagement.note });
+    expect(message.providerEngagement).toEqual({ required: true, toldBy: 'host-council', note: PROTOCOL_1.providerEngagement.note });
     expect(message.acknowledgementRequested).toBe(true);
     expect(message.body).toContain('Provider: the protocol requires the host council to tell the provider and invite its comments. This system never contacts a provider');
     expect(message.body).toContain(`Please acknowledge episode provider-${PROVIDER_ID}-2025-10-15 within 5 working days (by 2025-10-22).`);
