@@ -2,6 +2,7 @@
 // parse it, admit only signals about subjects the registry knows, link its registrations to those before and
 // after them (as CQC states, else by the stated heuristic), store the good records once each and quarantine
 // the bad ones with their reasons. A re-sent file stores nothing new.
+import pMap from 'p-map';
 import { type IsoDate, type Location, type Provider, type RegistrationLink, Source } from '../../shared/domain/model.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { inferLinks } from '../../shared/domain/registration-matching.js';
@@ -53,6 +54,15 @@ class StoredRegistry {
     return (this.links ??= this.reference.listLinks());
   }
 
+  /** The stored profiles of these locations: one read each for a few, the listing for many. */
+  async storedLocations(ids: readonly string[]): Promise<Map<string, Location>> {
+    const found =
+      ids.length > FEW_LOCATIONS
+        ? await this.listLocations()
+        : (await pMap(ids, (id) => this.reference.getLocation(id))).filter((l): l is Location => l !== undefined);
+    return new Map(found.map((l) => [l.locationId, l]));
+  }
+
   /** The stored ids of the kinds of subject the batch names beyond its own records. */
   async knownFor(batch: ParsedBatch) {
     const lookUp = subjectsToLookUp(batch);
@@ -100,8 +110,9 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
   }
   const admitted = admitSignals(batch, await registry.knownFor(batch), key, () => signalRows(text, batch, context));
   const quarantine = [...batch.quarantine, ...admitted.quarantine];
-  const links = await newLinks(batch, registry, { origin: key, receivedOn }, Source.safeParse(source).data);
-  await ports.reference.putReference({ ...batch, links });
+  const located = { ...batch, locations: await keepStoredAddress(batch.locations, registry) };
+  const links = await newLinks(located, registry, { origin: key, receivedOn }, Source.safeParse(source).data);
+  await ports.reference.putReference({ ...located, links });
   const written = await ports.signals.putSignals(admitted.signals);
   await ports.quarantine.quarantine(quarantine);
   return {
@@ -113,6 +124,27 @@ export async function ingestObject(ports: IngestPorts, bucket: string, key: stri
     linksStored: links.length,
     quarantined: quarantine.length,
   };
+}
+
+/** Up to this many locations in a file are looked up one by one; more read the whole registry once. */
+const FEW_LOCATIONS = 25;
+
+/**
+ * Each location's address keys as the file gives them, else as another source stored them: the register
+ * gives a UPRN and no postcode, the CQC API both, and a profile is replaced whole, so whichever landed last
+ * would otherwise wipe the other's key and weaken the link heuristic.
+ */
+async function keepStoredAddress(locations: readonly Location[], registry: StoredRegistry): Promise<Location[]> {
+  const lacking = locations.filter((l) => l.uprn === undefined || l.postcode === undefined);
+  if (lacking.length === 0) return [...locations];
+  const stored = await registry.storedLocations(lacking.map((l) => l.locationId));
+  return locations.map((l) => {
+    const before = stored.get(l.locationId);
+    if (!before) return l;
+    const uprn = l.uprn ?? before.uprn;
+    const postcode = l.postcode ?? before.postcode;
+    return { ...l, ...(uprn === undefined ? {} : { uprn }), ...(postcode === undefined ? {} : { postcode }) };
+  });
 }
 
 /** Registrations this recent may be a successor: a month's register extract names them a few weeks late at most. */

@@ -97,4 +97,32 @@ describe('registration links on real engines', () => {
     expect(await stores.listLinks()).toEqual(before);
     expect(await stores.linksOf(SUCCESSOR)).toHaveLength(1);
   });
+
+  it("keeps the postcode a CQC API document gave when a register extract, which has none, replaces the profile", async () => {
+    // Prepare: the API's document for the bystander, with its postcode, then the register again
+    const registerUprn = (await stores.getLocation(BYSTANDER))?.uprn;
+    const apiKey = '2025-09-20/cqc-api/locations/bystander.json';
+    const document = JSON.stringify({
+      locationId: BYSTANDER,
+      providerId: (await stores.getLocation(BYSTANDER))!.providerId,
+      name: '1 Charmandean Road',
+      registrationStatus: 'Registered',
+      registrationDate: '2020-12-01',
+      localAuthority: 'West Sussex',
+      postalCode: 'bn14 9lb',
+      uprn: '100061882205',
+    });
+    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: apiKey, Body: document }));
+    await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: apiKey, landedOn: '2025-09-20' }]) as never);
+    const registerAgain = 'cqc-register/2025-10-01/register.csv';
+    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: registerAgain, Body: await registerWithSuccession() }));
+
+    // Act
+    await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: registerAgain, landedOn: '2025-10-01' }]) as never);
+
+    // Assess: the register's own UPRN stands, and the API's postcode is kept
+    const profile = await stores.getLocation(BYSTANDER);
+    expect(profile?.postcode).toBe('BN14 9LB');
+    expect(profile?.uprn).toBe(registerUprn ?? '100061882205');
+  });
 });
