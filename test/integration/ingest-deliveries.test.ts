@@ -2,47 +2,34 @@
 // content, and a signal about a location or company the registry does not know is quarantined at ingest with
 // its file, row and field, while the good records beside it are stored.
 import { readFile } from 'node:fs/promises';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
-import { invoke, landedObjectsEvent } from '../../cli/local/invoke.js';
-import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import type { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
-import { type LocalAws, startLocalAws } from '../support/local-aws.js';
+import { ingestLambdaOn, type IngestRun, type LocalAws, startLocalAws } from '../support/local-aws.js';
 
 const REGISTER = new URL('../../data/cqc/locations-sample.csv', import.meta.url);
 const REGISTER_KEY = '2025-09-01/cqc/register.csv';
 const UNKNOWN_LOCATION = '1-999999999';
 const UNKNOWN_COMPANY = '99999999';
 
-interface IngestResult {
-  batchItemFailures: unknown[];
-  reports: { source: string; signalsStored: number; quarantined: number }[];
-}
 
 const profileOf = (companyNumber: string): string =>
   JSON.stringify({ company_number: companyNumber, company_name: 'EXAMPLE LIMITED', company_status: 'active', has_charges: true }, null, 2);
 
 describe('ingest of dated deliveries on real engines', () => {
   let aws: LocalAws;
-  let handler: (event: unknown, context: never) => Promise<unknown>;
+  let landFile: (key: string, body: string | Uint8Array, landedOn: string) => Promise<IngestRun>;
   let stores: DynamoStores;
   let careHome: string;
   let company: { number: string; providerIds: string[] };
 
   /** Lands one file under its key, as received on its date folder, and runs the ingest Lambda on it. */
-  const land = async (key: string, body: string | Uint8Array): Promise<IngestResult> => {
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: key, Body: body }));
-    const event = landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key, landedOn: key.slice(0, 10) }]);
-    return (await invoke('ingest', handler as never, event as never)) as IngestResult;
-  };
+  const land = (key: string, body: string | Uint8Array): Promise<IngestRun> => landFile(key, body, key.slice(0, 10));
   const quarantineOf = async (key: string) => (await stores.listQuarantine()).filter((record) => record.origin === key);
 
   beforeAll(async () => {
     aws = await startLocalAws();
-    // The handler reads its configuration at load, as in Lambda: load it once the SDK points at the engines.
-    handler = (await import('../../functions/ingest/handler.js')).handler as typeof handler;
-    stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
+    ({ land: landFile, stores } = await ingestLambdaOn(aws));
     const register = await readFile(REGISTER, 'utf8');
     const { locations, providers } = parseCqcRegister(register, { origin: REGISTER_KEY, receivedOn: '2025-09-01', snapshotOn: '2025-09-01' });
     careHome = locations.find((location) => location.beds > 0)!.locationId;

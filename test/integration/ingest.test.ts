@@ -1,40 +1,31 @@
 // The ingest Lambda on DynamoDB Local and fauxqs S3: a CSV with broken rows stores the good rows and
 // quarantines every bad one with its row, field and reason; landing the same file again stores nothing new.
 import { readFile } from 'node:fs/promises';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoke, landedObjectsEvent } from '../../cli/local/invoke.js';
-import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
-import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
-import { type LocalAws, startLocalAws } from '../support/local-aws.js';
+import type { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { ingestLambdaOn, type IngestRun, type LocalAws, startLocalAws } from '../support/local-aws.js';
 
 const FIXTURE = new URL('../fixtures/cqc-register-broken.csv', import.meta.url);
 const KEY = 'cqc-register/2025-09-01/broken.csv';
 
-interface IngestResult {
-  batchItemFailures: unknown[];
-  reports: { signalsStored: number; signalsAlreadyPresent: number; quarantined: number; referenceRecords: number }[];
-}
 
 describe('ingest handler on real engines', () => {
   let aws: LocalAws;
-  let handler: (event: unknown, context: never) => Promise<unknown>;
+  let land: (key: string, body: string | Uint8Array, landedOn: string) => Promise<IngestRun>;
   let stores: DynamoStores;
+  let fixture: string;
 
   beforeAll(async () => {
     aws = await startLocalAws();
-    // The handler reads its configuration at load, as in Lambda: load it once the SDK points at the engines.
-    handler = (await import('../../functions/ingest/handler.js')).handler as typeof handler;
-    stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: KEY, Body: await readFile(FIXTURE) }));
+    ({ land, stores } = await ingestLambdaOn(aws));
+    fixture = await readFile(FIXTURE, 'utf8');
   });
 
   afterAll(async () => {
     await aws?.stop();
   });
 
-  const ingestFixture = () =>
-    invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: KEY, landedOn: '2025-09-01' }]) as never) as Promise<IngestResult>;
+  const ingestFixture = () => land(KEY, fixture, '2025-09-01');
 
   it('stores the good rows and quarantines every bad row with its row, field and reason', async () => {
     // Prepare
@@ -82,10 +73,9 @@ describe('ingest handler on real engines', () => {
   it('quarantines a file whose key names no known source instead of dropping it', async () => {
     // Prepare
     const key = 'unknown-feed/2025-09-01/x.csv';
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: key, Body: 'a,b\n1,2\n' }));
 
     // Act
-    const result = (await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key, landedOn: '2025-09-01' }]) as never)) as IngestResult;
+    const result = await land(key, 'a,b\n1,2\n', '2025-09-01');
 
     // Assess
     expect(result.reports[0]!.quarantined).toBe(1);

@@ -2,16 +2,12 @@
 // one registered the next day at its UPRN stores the link once, under both homes; landing the extract again
 // stores nothing new.
 import { readFile } from 'node:fs/promises';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
-import { invoke, landedObjectsEvent } from '../../cli/local/invoke.js';
-import type { IngestReport } from '../../functions/ingest/ingest.js';
-import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import type { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import type { RegistrationLink } from '../../shared/domain/model.js';
-import { type LocalAws, startLocalAws } from '../support/local-aws.js';
+import { ingestLambdaOn, type IngestRun, type LocalAws, startLocalAws } from '../support/local-aws.js';
 
 const SAMPLE = new URL('../../data/cqc/locations-sample.csv', import.meta.url);
 const KEY = 'cqc-register/2025-09-15/register.csv';
@@ -32,30 +28,23 @@ async function registerWithSuccession(): Promise<string> {
   return stringify([header, closed, successor, row(BYSTANDER)]);
 }
 
-interface IngestResult {
-  batchItemFailures: unknown[];
-  reports: IngestReport[];
-}
-
 describe('registration links on real engines', () => {
   let aws: LocalAws;
-  let handler: (event: unknown, context: never) => Promise<unknown>;
+  let land: (key: string, body: string | Uint8Array, landedOn: string) => Promise<IngestRun>;
   let stores: DynamoStores;
+  let register: string;
 
   beforeAll(async () => {
     aws = await startLocalAws();
-    // The handler reads its configuration at load, as in Lambda: load it once the SDK points at the engines.
-    handler = (await import('../../functions/ingest/handler.js')).handler as typeof handler;
-    stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: KEY, Body: await registerWithSuccession() }));
+    ({ land, stores } = await ingestLambdaOn(aws));
+    register = await registerWithSuccession();
   });
 
   afterAll(async () => {
     await aws?.stop();
   });
 
-  const ingestRegister = () =>
-    invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: KEY, landedOn: '2025-09-15' }]) as never) as Promise<IngestResult>;
+  const ingestRegister = () => land(KEY, register, '2025-09-15');
 
   it('links the deregistered home to the home registered at its UPRN, once, under both', async () => {
     // Prepare
@@ -112,13 +101,10 @@ describe('registration links on real engines', () => {
       postalCode: 'bn14 9lb',
       uprn: '100061882205',
     });
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: apiKey, Body: document }));
-    await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: apiKey, landedOn: '2025-09-20' }]) as never);
-    const registerAgain = 'cqc-register/2025-10-01/register.csv';
-    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: registerAgain, Body: await registerWithSuccession() }));
+    await land(apiKey, document, '2025-09-20');
 
     // Act
-    await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: registerAgain, landedOn: '2025-10-01' }]) as never);
+    await land('cqc-register/2025-10-01/register.csv', register, '2025-10-01');
 
     // Assess: the register's own UPRN stands, and the API's postcode is kept
     const profile = await stores.getLocation(BYSTANDER);

@@ -2,7 +2,10 @@
 // stack provisions AWS, the SDK pointed at them, and stopped (and waited for) in teardown.
 import { type LocalAws } from '../../cli/local/aws.js';
 import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { invoke, landedObjectsEvent } from '../../cli/local/invoke.js';
 import type { EscalatePorts } from '../../functions/escalate/escalate.js';
+import type { IngestReport } from '../../functions/ingest/ingest.js';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
@@ -24,4 +27,24 @@ export function escalatePortsOn(aws: LocalAws, retry: RetryOptions = {}): Escala
     notifier: new SnsNotifier(aws.sns, aws.topics, retry),
     deadLetters: new SqsDeadLetters(aws.sqs, aws.deadLetterQueueUrl),
   };
+}
+
+/** What the ingest Lambda answers for one landing event. */
+export interface IngestRun {
+  batchItemFailures: unknown[];
+  reports: IngestReport[];
+}
+
+/**
+ * The ingest Lambda on the local engines: `land` puts a file in the landing bucket under its key and runs the
+ * handler on the event the landing queue would give it. The handler reads its configuration when loaded, as
+ * in Lambda, so it is loaded here, once the SDK points at the engines.
+ */
+export async function ingestLambdaOn(aws: LocalAws) {
+  const { handler } = await import('../../functions/ingest/handler.js');
+  const land = async (key: string, body: string | Uint8Array, landedOn: string): Promise<IngestRun> => {
+    await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: key, Body: body }));
+    return (await invoke('ingest', handler as never, landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key, landedOn }]) as never)) as IngestRun;
+  };
+  return { land, stores: new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table) };
 }
