@@ -7,6 +7,7 @@ import { actionsTaken, CONCERN_CATEGORIES, concernCategories, CouncilAction } fr
 import { type ChangeKind, ChangeKind as ChangeKindSchema, type Episode, isAcknowledged, Recipient } from './episode.js';
 import { escalationText } from './escalation-text.js';
 import { footprint, type MarketContext, placingCouncilsOf } from './market-context.js';
+import { linkBasis } from './succession.js';
 import {
   ADASS_REGIONS,
   AdassRegion,
@@ -213,7 +214,7 @@ function passedToOf(a: RiskAssessment, market: MarketContext): PassedTo[] {
     cqcUrl: cqcUrl('location', link.locationId),
     on: link.linkedOn,
     reason: link.reason,
-    basis: link.evidence === 'cqc-relationship' ? 'CQC relationship' : `${link.evidence.replaceAll('-', ' ')} (heuristic, confidence ${link.confidence})`,
+    basis: linkBasis(link),
   }));
 }
 

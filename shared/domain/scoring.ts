@@ -26,7 +26,7 @@ import {
   type SignalOf,
 } from './model.js';
 import type { RiskModelConfig } from './risk-model.js';
-import { noteOf } from './succession.js';
+import { inheritedFlag, noteOf, passedOnFlag } from './succession.js';
 import { cusumFall, mean, standardDeviation } from './trends.js';
 
 export const HARD_TRIGGERS = {
@@ -266,22 +266,6 @@ function commissionerTriggers(signals: Signal[], ctx: Context): void {
 function registrationTriggers(signals: Signal[], succeededBy: RegistrationLink | undefined, ctx: Context): void {
   if (succeededBy === undefined && latestReport(ofKind(signals, 'registration'))?.facts.status === 'Deregistered') ctx.hardTriggers.add(HARD_TRIGGERS.deregistered);
 }
-
-const SUCCESSION_WORDS: Record<RegistrationLink['kind'], string> = {
-  'ownership-change': 'change of owner',
-  move: 'move',
-  'nhs-transfer': 'NHS transfer',
-  other: 're-registration',
-};
-
-const linkBasis = (link: RegistrationLink): string =>
-  `${link.reason}; ${link.evidence === 'cqc-relationship' ? 'CQC relationship' : `heuristic, confidence ${link.confidence}`}`;
-
-/** What the flags say of a registration that passed on, or of one carrying a predecessor's history. */
-export const passedOnFlag = (link: RegistrationLink): string =>
-  `Not a closure: registration passed to ${link.successorId} on ${link.linkedOn} (${SUCCESSION_WORDS[link.kind]}: ${linkBasis(link)})`;
-export const inheritedFlag = (link: RegistrationLink): string =>
-  `Registered on ${link.linkedOn} as successor of ${link.predecessorId} (${SUCCESSION_WORDS[link.kind]}: ${linkBasis(link)}): its ratings, returns and concerns are carried across`;
 
 const familyScore = (d: FamilyDraft): number | null => (d.hasData ? Math.min(100, d.factors.reduce((sum, f) => sum + f.points, 0)) : null);
 

@@ -57,6 +57,23 @@ export function successionAt(links: readonly RegistrationLink[], asOf: IsoDate):
   };
 }
 
+const SUCCESSION_WORDS: Record<SuccessionKind, string> = {
+  'ownership-change': 'change of owner',
+  move: 'move',
+  'nhs-transfer': 'NHS transfer',
+  other: 're-registration',
+};
+
+/** What a link rests on, in words: CQC's own statement, or which heuristic and how sure it is. */
+export const linkBasis = (link: Pick<RegistrationLink, 'evidence' | 'confidence'>): string =>
+  link.evidence === 'cqc-relationship' ? 'CQC relationship' : `${link.evidence.replaceAll('-', ' ')} (heuristic, confidence ${link.confidence})`;
+
+/** What the flags say of a registration that passed on, or of one carrying a predecessor's history. */
+export const passedOnFlag = (link: RegistrationLink): string =>
+  `Not a closure: registration passed to ${link.successorId} on ${link.linkedOn} (${SUCCESSION_WORDS[link.kind]}: ${link.reason}; ${linkBasis(link)})`;
+export const inheritedFlag = (link: RegistrationLink): string =>
+  `Registered on ${link.linkedOn} as successor of ${link.predecessorId} (${SUCCESSION_WORDS[link.kind]}: ${link.reason}; ${linkBasis(link)}): its ratings, returns and concerns are carried across`;
+
 /** How an assessment names the registration at the other end of a link. */
 export const noteOf = (link: RegistrationLink, otherId: string): SuccessionNote => ({
   locationId: otherId,
