@@ -2,6 +2,8 @@
 // fixed offset. Written here rather than taken from npm: the registry's maintained option,
 // ml-logistic-regression 2.0.0, trains by plain gradient descent with a fixed step count and has no penalty,
 // no offset and no standard errors, and the family part needs the rating part's log-odds as an offset.
+// The link is the calibration's own `logistic`, so the fit and the frozen model score alike.
+import { logistic } from '../../shared/domain/calibration.js';
 
 export interface LogisticOptions {
   /** Each row's fixed log-odds, added with coefficient 1 (default 0). */
@@ -24,8 +26,6 @@ export interface LogisticFit {
   /** The penalised log-likelihood at the fit. */
   logLikelihood: number;
 }
-
-const sigmoid = (t: number): number => (t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t)));
 
 /** log(1 + e^t) without overflow. */
 const softplus = (t: number): number => (t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t)));
@@ -100,7 +100,7 @@ export function fitLogistic(rows: readonly (readonly number[])[], y: readonly nu
       const row = rows[i]!;
       let eta = offset[i]!;
       for (let j = 0; j < p; j++) eta += row[j]! * beta[j]!;
-      const mu = sigmoid(eta);
+      const mu = logistic(eta);
       const w = mu * (1 - mu);
       const residual = y[i]! - mu;
       for (let j = 0; j < p; j++) {
