@@ -74,7 +74,8 @@ export class CareMarketStack extends Stack {
     this.signals.addStreamConsumer(score.function, {
       filters: [
         lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual('INSERT'),
+          // Signals are packed per subject, source and year: a new one inserts an item or adds to one.
+          eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
           dynamodb: { Keys: { SK: { S: lambda.FilterRule.beginsWith('SIGNAL#') } } },
         }),
       ],

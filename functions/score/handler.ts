@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { dynamoClient, requiredEnv } from '../../shared/adapters/aws-clients.js';
-import { DynamoStores, signalFromItem } from '../../shared/adapters/dynamodb/stores.js';
+import { DynamoStores, newSignalsOf } from '../../shared/adapters/dynamodb/stores.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { asOfDate, ScheduledEvent } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
@@ -17,7 +17,7 @@ const SignalStreamEvent = z.object({
   Records: z.array(
     z.object({
       eventName: z.string(),
-      dynamodb: z.object({ NewImage: z.optional(z.record(z.string(), z.unknown())) }),
+      dynamodb: z.object({ OldImage: z.optional(z.record(z.string(), z.unknown())), NewImage: z.optional(z.record(z.string(), z.unknown())) }),
     }),
   ),
 });
@@ -31,12 +31,11 @@ const model = () => riskModel(process.env.MODEL_VERSION || undefined);
 
 async function score(event: ScoreEvent) {
   if ('Records' in event) {
-    // Only newly inserted signal items matter; the stream also carries assessments and episodes.
-    const signals = event.Records.flatMap((record) => {
-      if (record.eventName !== 'INSERT' || !record.dynamodb.NewImage) return [];
-      const item = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
-      return typeof item.SK === 'string' && item.SK.startsWith('SIGNAL#') ? [signalFromItem(item)] : [];
-    });
+    // Only signals an insert or update added matter; the stream also carries assessments and episodes.
+    const image = (value: Record<string, unknown> | undefined) => (value ? unmarshall(value as Record<string, AttributeValue>) : undefined);
+    const signals = event.Records.flatMap((record) =>
+      record.eventName === 'REMOVE' ? [] : newSignalsOf({ OldImage: image(record.dynamodb.OldImage), NewImage: image(record.dynamodb.NewImage) }),
+    );
     if (signals.length === 0) return { computed: 0 };
     const report = await scoreAffected(ports, signals, asOfDate({}), model());
     logger.info('rescored what new signals touch', { signals: signals.length, computed: report.computed, rejected: report.rejected });

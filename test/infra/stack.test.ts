@@ -340,7 +340,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.signals.table), 'StreamArn'] },
         FunctionName: { Ref: logicalId(stack.functions.score.function) },
         FilterCriteria: {
-          Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { SK: { S: [{ prefix: 'SIGNAL#' }] } } } }) }],
+          Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { Keys: { SK: { S: [{ prefix: 'SIGNAL#' }] } } } }) }],
         },
       });
     });

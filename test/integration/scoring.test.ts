@@ -1,11 +1,13 @@
 // Scoring on DynamoDB Local: a new signal rescores only its location, provider and group; a signal about
 // an unknown location is quarantined, not scored; and replaying a past date from the signals known then
 // reproduces exactly what was stored, even after signals dated before it arrived late.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../cli/local/invoke.js';
 import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
 import { scoreAffected, type ScorePorts, replayAsOf, scoreAll } from '../../functions/score/score.js';
+import { seriesKey } from '../../shared/adapters/dynamodb/signal-series.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
 import { at, concern, location, MODEL, provider, rating } from '../support/fixtures.js';
@@ -70,9 +72,12 @@ describe('scoring on real engines', () => {
     // Prepare: the stream image DynamoDB sends for a signal inserted today (the Lambda scores as of today)
     const today = new Date().toISOString().slice(0, 10);
     const signal = rating('Requires improvement', { ...at(L2), describedOn: '2025-09-30', receivedOn: today });
+    const key = seriesKey(signal);
+    const read = async () => (await aws.dynamo.send(new GetItemCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: marshall(key) }))).Item;
+    const before = await read();
     await stores.putSignals([signal]);
-    const item = { PK: `LOCATION#${L2}`, SK: `SIGNAL#${signal.source}#${signal.naturalId}`, ...signal };
-    const event = { Records: [{ eventName: 'INSERT', dynamodb: { Keys: marshall({ PK: item.PK, SK: item.SK }), NewImage: marshall(item, { removeUndefinedValues: true }) } }] };
+    const after = await read();
+    const event = { Records: [{ eventName: before ? 'MODIFY' : 'INSERT', dynamodb: { Keys: marshall(key), ...(before && { OldImage: before }), NewImage: after } }] };
     // The Lambda scores under the model its environment names; these assessments were made under MODEL.
     process.env.MODEL_VERSION = MODEL.version;
     const { handler } = await import('../../functions/score/handler.js');

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import type { Signal } from '../../shared/domain/model.js';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { type LocalAws, startLocalAws } from '../support/local-aws.js';
 
 const concern = (naturalId: string, receivedOn: string): Signal => ({
@@ -43,5 +45,44 @@ describe('DynamoDB adapters on DynamoDB Local', () => {
     const stored = await stores.signalsFor({ type: 'location', id: '1-000000001' });
     expect(stored).toHaveLength(251);
     expect(stored.find((s) => s.naturalId === 'E10000014#0')?.receivedOn).toBe('2025-09-02');
+  });
+
+  it('counts exactly when ingests of the same signals race, and stores each once', async () => {
+    // Prepare: ten writers at once, each with the same 120 concerns about another location (one packed item)
+    const subject = { type: 'location', id: '1-000000002' } as const;
+    const signals = Array.from({ length: 120 }, (_, i) => ({ ...concern(`E10000014#race-${i}`, '2025-09-03'), subject }));
+
+    // Act
+    const counts = await Promise.all(Array.from({ length: 10 }, () => stores.putSignals(signals)));
+
+    // Assess
+    expect(counts.reduce((sum, c) => sum + c.stored, 0)).toBe(120);
+    expect(counts.reduce((sum, c) => sum + c.alreadyPresent, 0)).toBe(9 * 120);
+    expect(await stores.signalsFor(subject)).toHaveLength(120);
+  });
+
+  it('keeps a series in one item per subject, source and year, and gives back each signal as it went in', async () => {
+    // Prepare: two years of monthly returns for one home
+    const subject = { type: 'location', id: '1-000000003' } as const;
+    const months = Array.from({ length: 24 }, (_, i) => `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+    const returns: Signal[] = months.map((period, i) => ({
+      source: 'capacity-tracker',
+      naturalId: `${subject.id}#${period}`,
+      subject,
+      describedOn: `${period}-10`,
+      receivedOn: `${period}-14`,
+      facts: { kind: 'capacity-return', period, maxCapacity: 40, usedBeds: 30 + (i % 5), declaredVacancies: 3, acceptingAdmissions: i % 2 === 0 ? true : null, staffAbsencePct: null, agencyHoursPct: 4.5 },
+    }));
+
+    // Act
+    const write = await stores.putSignals(returns);
+    const items = await aws.dynamo.send(
+      new QueryCommand({ TableName: LOCAL_RESOURCE_NAMES.table, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)', ExpressionAttributeValues: marshall({ ':pk': `LOCATION#${subject.id}`, ':sk': 'SIGNAL#' }) }),
+    );
+
+    // Assess
+    expect(write).toEqual({ stored: 24, alreadyPresent: 0 });
+    expect(items.Items?.map((item) => item.SK?.S)).toEqual(['SIGNAL#capacity-tracker#2024', 'SIGNAL#capacity-tracker#2025']);
+    expect(await stores.signalsFor(subject)).toEqual(returns);
   });
 });

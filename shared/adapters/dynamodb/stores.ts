@@ -25,6 +25,8 @@ import type {
 } from '../../ports/stores.js';
 import { GSI1, GSI2, keys } from './table.js';
 import { batchPut, putOnce, queryAll, queryFirst } from './writes.js';
+import { putSignalsOnce } from './series-writes.js';
+import { signalsAdded, unpackSignals } from './signal-series.js';
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
@@ -39,8 +41,15 @@ function fromItem<T>(schema: Schema<T>, item: Record<string, unknown>): T {
   return schema.parse(body);
 }
 
-/** A signal from its stored item (or a stream image of it). */
-export const signalFromItem = (item: Record<string, unknown>): Signal => fromItem(Signal, item);
+/** The signals a table stream record stored for the first time: none unless it added entries to a signal item. */
+export const newSignalsOf = (record: { OldImage?: Record<string, unknown>; NewImage?: Record<string, unknown> }): Signal[] =>
+  signalsAdded(record.OldImage, record.NewImage);
+
+/** The order single signal items had under `SIGNAL#<source>#<naturalId>`, so scoring sees signals as before. */
+const bySignalKey = (a: Signal, b: Signal): number => {
+  const [x, y] = [`${a.source}#${a.naturalId}`, `${b.source}#${b.naturalId}`];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStore, QuarantineStore, PlacementStore, BaselineStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -53,22 +62,17 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
   }
 
   putSignals(signals: readonly Signal[]): Promise<WriteCount> {
-    return putOnce(this.doc, this.tableName, 
-      signals.map((signal) => ({
-        PK: keys.subject(signal.subject.type, signal.subject.id),
-        SK: keys.signal(signal.source, signal.naturalId),
-        ...signal,
-      })),
-    );
+    return putSignalsOnce(this.doc, this.tableName, signals);
   }
 
+  /** One query reads the subject's few packed items; signals come in source and natural id order, as stored singly before. */
   async signalsFor(subject: Subject): Promise<Signal[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': keys.subject(subject.type, subject.id), ':sk': 'SIGNAL#' },
+      ExpressionAttributeValues: { ':pk': keys.subject(subject.type, subject.id), ':sk': keys.signalSeriesPrefix },
     });
-    return items.map((item) => fromItem(Signal, item));
+    return items.flatMap((item) => unpackSignals(item)).sort(bySignalKey);
   }
 
   async putReference(entities: {

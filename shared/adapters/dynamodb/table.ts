@@ -35,7 +35,9 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 export const keys = {
   subject: (type: 'location' | 'provider' | 'group', id: string) => `${type.toUpperCase()}#${id}`,
   profile: 'PROFILE',
-  signal: (source: string, naturalId: string) => `SIGNAL#${source}#${naturalId}`,
+  /** A subject's signals from one source about one year, packed in one item (signal-series.ts). */
+  signalSeries: (source: string, year: string) => `SIGNAL#${source}#${year}`,
+  signalSeriesPrefix: 'SIGNAL#',
   assessment: (asOf: string, modelVersion: string) => `ASSESSMENT#${asOf}#${modelVersion}`,
   assessmentsAsOf: (asOf: string, type: string) => `ASSESSMENTS#${asOf}#${type}`,
   collection: (type: string) => `COLLECTION#${type}`,

@@ -1,18 +1,19 @@
 // Write and read patterns every DynamoDB adapter shares: conditional put-once, batched upsert, paged query.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
 import type { WriteCount } from '../../ports/stores.js';
 
-/** DynamoDB's limits: 100 actions in a transaction, 25 puts in a batch. */
+/** DynamoDB's limits: 100 actions in a transaction, 25 puts in a batch, 100 keys in a batch read. */
 const TRANSACTION_SIZE = 100;
 const BATCH_SIZE = 25;
+const BATCH_GET_SIZE = 100;
 /** Requests in flight; DynamoDB Local on two cores is no faster with more. */
 const PUT_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 10;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
 
 /**
  * Writes each item only if its key is new, so a re-sent input changes nothing (receivedOn included).
@@ -107,6 +108,29 @@ async function writeBatch(doc: DynamoDBDocumentClient, tableName: string, reques
     const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
     pending = result.UnprocessedItems?.[tableName] ?? [];
   }
+}
+
+type Key = Record<string, unknown>;
+
+/** The items stored under these keys (absent ones left out), in batches of 100, unprocessed keys retried with backoff. */
+export async function batchGet(doc: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+  const batches: Key[][] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) batches.push(keys.slice(i, i + BATCH_GET_SIZE));
+  const found = await pMap(batches, (batch) => getBatch(doc, tableName, batch), { concurrency: PUT_CONCURRENCY });
+  return found.flat();
+}
+
+async function getBatch(doc: DynamoDBDocumentClient, tableName: string, keys: Key[]): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await sleep(backoffMs(attempt));
+    if (attempt > MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
+    const result = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
+    items.push(...(result.Responses?.[tableName] ?? []));
+    pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+  }
+  return items;
 }
 
 export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Record<string, unknown>[]> {

@@ -1,0 +1,139 @@
+// Signal storage against a mocked DynamoDB: packed items give back exactly the signals put in, a stream record
+// yields only the signals it added, and throttling or unprocessed keys and items lose nothing and count nothing twice.
+import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { putSignalsOnce } from '../../shared/adapters/dynamodb/series-writes.js';
+import { entryName, packSignals, seriesKey, signalsAdded } from '../../shared/adapters/dynamodb/signal-series.js';
+import { batchPut } from '../../shared/adapters/dynamodb/writes.js';
+import type { Signal } from '../../shared/domain/model.js';
+
+const TABLE = 'care-market';
+const home = { type: 'location', id: '1-000000001' } as const;
+
+const monthly = (period: string, receivedOn = `${period}-14`): Signal => ({
+  source: 'capacity-tracker',
+  naturalId: `${home.id}#${period}`,
+  subject: home,
+  describedOn: `${period}-10`,
+  receivedOn,
+  facts: { kind: 'capacity-return', period, maxCapacity: 30, usedBeds: 27, declaredVacancies: 2, acceptingAdmissions: true, staffAbsencePct: 2.5, agencyHoursPct: null },
+});
+
+/** The item DynamoDB would hold after these signals went in. */
+function itemOf(signals: readonly Signal[]): Record<string, unknown> {
+  const [write] = packSignals(signals).writes;
+  return { ...write!.key, source: write!.source, subject: write!.subject, ...Object.fromEntries(write!.entries) };
+}
+
+describe('packed signal items', () => {
+  it('puts each subject, source and year in one item and keeps the first of a repeated natural id', () => {
+    // Prepare
+    const signals = [monthly('2024-11'), monthly('2024-12'), monthly('2025-01'), monthly('2024-12', '2025-02-01')];
+
+    // Act
+    const { writes, repeats } = packSignals(signals);
+
+    // Assess
+    expect(writes.map((w) => [w.key.SK, [...w.entries.keys()]])).toEqual([
+      ['SIGNAL#capacity-tracker#2024', [entryName(`${home.id}#2024-11`), entryName(`${home.id}#2024-12`)]],
+      ['SIGNAL#capacity-tracker#2025', [entryName(`${home.id}#2025-01`)]],
+    ]);
+    expect(repeats).toBe(1);
+    expect(writes[0]!.entries.get(entryName(`${home.id}#2024-12`))?.receivedOn).toBe('2024-12-14');
+  });
+
+  it('reads from a stream record only the signals the change added', () => {
+    // Prepare: an item with two returns gains a third
+    const old = itemOf([monthly('2025-01'), monthly('2025-02')]);
+    const changed = itemOf([monthly('2025-01'), monthly('2025-02'), monthly('2025-03')]);
+
+    // Act
+    const added = signalsAdded(old, changed);
+    const inserted = signalsAdded(undefined, old);
+    const unrelated = signalsAdded(undefined, { PK: 'LOCATION#1-000000001', SK: 'ASSESSMENT#2025-03-01#risk-model-3' });
+
+    // Assess
+    expect(added).toEqual([monthly('2025-03')]);
+    expect(inserted).toEqual([monthly('2025-01'), monthly('2025-02')]);
+    expect(unrelated).toEqual([]);
+  });
+});
+
+describe('writes that DynamoDB throttles or leaves unprocessed', () => {
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' }));
+
+  beforeEach(() => dynamo.reset());
+
+  it('stores every signal once when the read leaves keys unprocessed and an update is throttled', async () => {
+    // Prepare: one year already holds January; the read answers for it only on the second try; the first update is throttled
+    const january = monthly('2025-01');
+    const signals = [january, monthly('2025-02'), monthly('2024-12')];
+    const stored = itemOf([january]);
+    const otherKey = seriesKey(monthly('2024-12'));
+    dynamo
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [seriesKey(january)] } } })
+      .resolves({ Responses: { [TABLE]: [stored] } });
+    dynamo
+      .on(UpdateCommand)
+      .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
+      .resolves({ Attributes: {} });
+
+    // Act
+    const count = await putSignalsOnce(doc, TABLE, signals);
+
+    // Assess: January was there; both others were added, the throttled update sent again
+    expect(count).toEqual({ stored: 2, alreadyPresent: 1 });
+    const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(updates).toHaveLength(3);
+    const added = new Set(updates.flatMap((u) => Object.values(u.ExpressionAttributeNames ?? {})).filter((name) => name.startsWith('s:')));
+    expect(added).toEqual(new Set([entryName(`${home.id}#2025-02`), entryName(`${home.id}#2024-12`)]));
+    expect(updates.some((u) => u.Key?.SK === otherKey.SK)).toBe(true);
+  });
+
+  it('counts as already present what another writer added between the read and the update', async () => {
+    // Prepare: the read finds nothing, but the update's old values show February was just written
+    const february = monthly('2025-02');
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { [entryName(february.naturalId)]: { receivedOn: '2025-02-14' } } });
+
+    // Act
+    const count = await putSignalsOnce(doc, TABLE, [monthly('2025-01'), february]);
+
+    // Assess
+    expect(count).toEqual({ stored: 1, alreadyPresent: 1 });
+  });
+
+  it('writes nothing for a re-sent batch whose entries the read finds', async () => {
+    // Prepare
+    const signals = [monthly('2025-01'), monthly('2025-02')];
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [itemOf(signals)] } });
+
+    // Act
+    const count = await putSignalsOnce(doc, TABLE, signals);
+
+    // Assess
+    expect(count).toEqual({ stored: 0, alreadyPresent: 2 });
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('retries the unprocessed items of a batch write until every item is written', async () => {
+    // Prepare: 30 items (two batches); the first answer leaves three unprocessed
+    const items = Array.from({ length: 30 }, (_, i) => ({ PK: `P#${i}`, SK: 'PROFILE' }));
+    dynamo
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: items.slice(0, 3).map((Item) => ({ PutRequest: { Item } })) } })
+      .resolves({});
+
+    // Act
+    await batchPut(doc, TABLE, items);
+
+    // Assess
+    const written = dynamo.commandCalls(BatchWriteCommand).flatMap((call) => call.args[0].input.RequestItems![TABLE]!.map((r) => r.PutRequest!.Item!.PK));
+    expect(new Set(written)).toEqual(new Set(items.map((i) => i.PK)));
+    expect(written).toHaveLength(33);
+  });
+});
