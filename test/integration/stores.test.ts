@@ -61,7 +61,7 @@ describe('DynamoDB adapters on DynamoDB Local', () => {
     expect(await stores.signalsFor(subject)).toHaveLength(120);
   });
 
-  it('keeps a series in one item per subject, source and year, and gives back each signal as it went in', async () => {
+  it('keeps a series in one item per subject and year, and gives back each signal as it went in', async () => {
     // Prepare: two years of monthly returns for one home
     const subject = { type: 'location', id: '1-000000003' } as const;
     const months = Array.from({ length: 24 }, (_, i) => `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
@@ -82,7 +82,7 @@ describe('DynamoDB adapters on DynamoDB Local', () => {
 
     // Assess
     expect(write).toEqual({ stored: 24, alreadyPresent: 0 });
-    expect(items.Items?.map((item) => item.SK?.S)).toEqual(['SIGNAL#capacity-tracker#2024', 'SIGNAL#capacity-tracker#2025']);
+    expect(items.Items?.map((item) => item.SK?.S)).toEqual(['SIGNAL#2024', 'SIGNAL#2025']);
     expect(await stores.signalsFor(subject)).toEqual(returns);
   });
 });

@@ -24,11 +24,11 @@ const monthly = (period: string, receivedOn = `${period}-14`): Signal => ({
 /** The item DynamoDB would hold after these signals went in. */
 function itemOf(signals: readonly Signal[]): Record<string, unknown> {
   const [write] = packSignals(signals).writes;
-  return { ...write!.key, source: write!.source, subject: write!.subject, ...Object.fromEntries(write!.entries) };
+  return { ...write!.key, subject: write!.subject, ...Object.fromEntries(write!.entries) };
 }
 
 describe('packed signal items', () => {
-  it('puts each subject, source and year in one item and keeps the first of a repeated natural id', () => {
+  it('puts each subject and year in one item and keeps the first of a repeated natural id', () => {
     // Prepare
     const signals = [monthly('2024-11'), monthly('2024-12'), monthly('2025-01'), monthly('2024-12', '2025-02-01')];
 
@@ -37,11 +37,11 @@ describe('packed signal items', () => {
 
     // Assess
     expect(writes.map((w) => [w.key.SK, [...w.entries.keys()]])).toEqual([
-      ['SIGNAL#capacity-tracker#2024', [entryName(`${home.id}#2024-11`), entryName(`${home.id}#2024-12`)]],
-      ['SIGNAL#capacity-tracker#2025', [entryName(`${home.id}#2025-01`)]],
+      ['SIGNAL#2024', [entryName(monthly('2024-11')), entryName(monthly('2024-12'))]],
+      ['SIGNAL#2025', [entryName(monthly('2025-01'))]],
     ]);
     expect(repeats).toBe(1);
-    expect(writes[0]!.entries.get(entryName(`${home.id}#2024-12`))?.receivedOn).toBe('2024-12-14');
+    expect(writes[0]!.entries.get(entryName(monthly('2024-12')))?.receivedOn).toBe('2024-12-14');
   });
 
   it('reads from a stream record only the signals the change added', () => {
@@ -90,7 +90,7 @@ describe('writes that DynamoDB throttles or leaves unprocessed', () => {
     const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(updates).toHaveLength(3);
     const added = new Set(updates.flatMap((u) => Object.values(u.ExpressionAttributeNames ?? {})).filter((name) => name.startsWith('s:')));
-    expect(added).toEqual(new Set([entryName(`${home.id}#2025-02`), entryName(`${home.id}#2024-12`)]));
+    expect(added).toEqual(new Set([entryName(monthly('2025-02')), entryName(monthly('2024-12'))]));
     expect(updates.some((u) => u.Key?.SK === otherKey.SK)).toBe(true);
   });
 
@@ -98,7 +98,7 @@ describe('writes that DynamoDB throttles or leaves unprocessed', () => {
     // Prepare: the read finds nothing, but the update's old values show February was just written
     const february = monthly('2025-02');
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
-    dynamo.on(UpdateCommand).resolves({ Attributes: { [entryName(february.naturalId)]: { receivedOn: '2025-02-14' } } });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { [entryName(february)]: { receivedOn: '2025-02-14' } } });
 
     // Act
     const count = await putSignalsOnce(doc, TABLE, [monthly('2025-01'), february]);

@@ -37,9 +37,9 @@ export async function putSignalsOnce(doc: DynamoDBDocumentClient, tableName: str
 
 /** Adds the entries an item lacks; returns how many were there after all (another writer added them first). */
 async function addEntries(doc: DynamoDBDocumentClient, tableName: string, write: SeriesWrite): Promise<number> {
-  const names: Record<string, string> = { '#source': 'source', '#subject': 'subject' };
-  const values: Record<string, unknown> = { ':source': write.source, ':subject': write.subject };
-  const sets = ['#source = if_not_exists(#source, :source)', '#subject = if_not_exists(#subject, :subject)'];
+  const names: Record<string, string> = { '#subject': 'subject' };
+  const values: Record<string, unknown> = { ':subject': write.subject };
+  const sets = ['#subject = if_not_exists(#subject, :subject)'];
   [...write.entries].forEach(([name, entry], i) => {
     names[`#e${i}`] = name;
     values[`:e${i}`] = entry;

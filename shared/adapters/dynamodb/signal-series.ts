@@ -1,14 +1,15 @@
-// How signals lie in the table: packed, one item per subject, source and year (of the date each describes),
-// each signal an attribute of it named by its natural id. A location's two years of monthly returns are two
-// items, not twenty-four, so loading and scoring read and write far fewer items. The domain's Signal is
+// How signals lie in the table: packed, one item per subject and year (of the date each describes), each
+// signal an attribute of it named by its source and natural id. A location's two years of monthly returns,
+// concerns, ratings and register snapshots are two items, not dozens, so loading and scoring read and write
+// far fewer items. The domain's Signal is
 // unchanged at the port: this module packs and unpacks, and tells from a stream record which signals are new.
-import { type IsoDate, Signal, type Source, type Subject } from '../../domain/model.js';
+import { type IsoDate, Signal, type Subject } from '../../domain/model.js';
 import { keys } from './table.js';
 
-/** Entry attributes carry this prefix, so they never meet the item's own attributes (PK, SK, source, subject). */
+/** Entry attributes carry this prefix, so they never meet the item's own attributes (PK, SK, subject). */
 const ENTRY_PREFIX = 's:';
 
-/** What an entry keeps: the rest of the signal is the item's (source, subject) or the attribute's name (natural id). */
+/** What an entry keeps: the rest of the signal is the item's (subject) or the attribute's name (source and natural id). */
 interface Entry {
   describedOn: IsoDate;
   receivedOn: IsoDate;
@@ -18,21 +19,21 @@ interface Entry {
 /** One packed item's key and the signals to add to it, each under its entry attribute's name, first of a repeat kept. */
 export interface SeriesWrite {
   key: { PK: string; SK: string };
-  source: Source;
   subject: Subject;
   entries: Map<string, Entry>;
 }
 
-export const entryName = (naturalId: string): string => `${ENTRY_PREFIX}${naturalId}`;
+/** Sources never contain '#', so the first one after the prefix ends the source. */
+export const entryName = (signal: Pick<Signal, 'source' | 'naturalId'>): string => `${ENTRY_PREFIX}${signal.source}#${signal.naturalId}`;
 
 /**
  * The item a signal belongs in. The year comes from the date the signal describes, which a re-sent record
  * repeats, so a re-send always meets its first copy; a correction that moves a record into another year
  * under the same natural id would be stored in that year as well (no source here re-dates a record).
  */
-export const seriesKey = (signal: Pick<Signal, 'source' | 'subject' | 'describedOn'>) => ({
+export const seriesKey = (signal: Pick<Signal, 'subject' | 'describedOn'>) => ({
   PK: keys.subject(signal.subject.type, signal.subject.id),
-  SK: keys.signalSeries(signal.source, signal.describedOn.slice(0, 4)),
+  SK: keys.signalSeries(signal.describedOn.slice(0, 4)),
 });
 
 /** Groups signals by the item they go in; a repeat of a natural id within the input is counted, not written. */
@@ -43,8 +44,8 @@ export function packSignals(signals: readonly Signal[]): { writes: SeriesWrite[]
     const key = seriesKey(signal);
     const id = `${key.PK}|${key.SK}`;
     let write = byKey.get(id);
-    if (!write) byKey.set(id, (write = { key, source: signal.source, subject: signal.subject, entries: new Map() }));
-    const name = entryName(signal.naturalId);
+    if (!write) byKey.set(id, (write = { key, subject: signal.subject, entries: new Map() }));
+    const name = entryName(signal);
     if (write.entries.has(name)) repeats += 1;
     else write.entries.set(name, { describedOn: signal.describedOn, receivedOn: signal.receivedOn, facts: signal.facts });
   }
@@ -59,9 +60,11 @@ export function unpackSignals(item: Record<string, unknown>, only?: ReadonlySet<
   return entryNames(item)
     .filter((name) => only === undefined || only.has(name))
     .sort()
-    .map((name) =>
-      Signal.parse({ source: item.source, subject: item.subject, naturalId: name.slice(ENTRY_PREFIX.length), ...(item[name] as Entry) }),
-    );
+    .map((name) => {
+      const sourceAndId = name.slice(ENTRY_PREFIX.length);
+      const cut = sourceAndId.indexOf('#');
+      return Signal.parse({ source: sourceAndId.slice(0, cut), naturalId: sourceAndId.slice(cut + 1), subject: item.subject, ...(item[name] as Entry) });
+    });
 }
 
 /** Whether a key names a packed signal item. */

@@ -35,8 +35,8 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
 export const keys = {
   subject: (type: 'location' | 'provider' | 'group', id: string) => `${type.toUpperCase()}#${id}`,
   profile: 'PROFILE',
-  /** A subject's signals from one source about one year, packed in one item (signal-series.ts). */
-  signalSeries: (source: string, year: string) => `SIGNAL#${source}#${year}`,
+  /** A subject's signals about one year, from every source, packed in one item (signal-series.ts). */
+  signalSeries: (year: string) => `SIGNAL#${year}`,
   signalSeriesPrefix: 'SIGNAL#',
   assessment: (asOf: string, modelVersion: string) => `ASSESSMENT#${asOf}#${modelVersion}`,
   assessmentsAsOf: (asOf: string, type: string) => `ASSESSMENTS#${asOf}#${type}`,
