@@ -1,103 +1,76 @@
-// Speed and memory of the hot paths at national scale (about 15,000 CQC adult social care locations),
-// measured here rather than asserted in tests. Usage: npm run bench [-- --locations 15000]
-import { readFile } from 'node:fs/promises';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// England-scale benchmark: 30,000 locations' two years of signals loaded into DynamoDB Local through the
+// signal store and scored, against the floor (the same records read, parsed and written as the same packed
+// items with plain BatchWriteItem, nothing else), each on a fresh engine; then the latency from one new
+// signal to its stored escalation decision on the loaded table, the items written, peak memory, and each
+// Lambda bundle's size and cold import time. Usage: npm run bench [-- --locations 3000]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { LOCAL_RESOURCE_NAMES, pointAwsSdkAt, startLocalEngines } from '../cli/local/engines.js';
-import { DEFAULTS } from '../cli/local/pipeline.js';
-import { generateSample } from '../cli/sample/generate.js';
-import { DynamoStores } from '../shared/adapters/dynamodb/stores.js';
-import { tableDefinition } from '../shared/adapters/dynamodb/table.js';
-import { computeBaseline } from '../shared/domain/baseline.js';
-import { buildHeatMap } from '../shared/domain/heatmap.js';
-import { marketFactsFor } from '../shared/domain/market-facts.js';
-import { groupBy } from '../shared/domain/collections.js';
-import type { Signal } from '../shared/domain/model.js';
-import { riskModel } from '../shared/domain/risk-model.js';
-import { scoreMarket } from '../shared/domain/score-market.js';
-import { parseCapacityTracker } from '../shared/sources/capacity-tracker.js';
-import { parseCompaniesHouse } from '../shared/sources/companies-house.js';
-import { parseCqcRegister } from '../shared/sources/cqc-register.js';
-import { parseSafeguardingReturn } from '../shared/sources/safeguarding.js';
+import { measureBundles } from './bench/bundles.js';
+import { latencyPhase } from './bench/latency.js';
+import { ENGLAND, peakRssMb } from './bench/measure.js';
+import { floorPhase, pipelinePhase, readReference } from './bench/phases.js';
+import { report } from './bench/report.js';
 
-const options = new Command().option('--locations <n>', 'locations in the synthetic national register', (v) => Number.parseInt(v, 10), 15_000).option('--store <n>', 'signals to write to DynamoDB Local', (v) => Number.parseInt(v, 10), 20_000).parse().opts<{ locations: number; store: number }>();
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-let peakHeap = 0;
-const sampleHeap = () => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed));
-const timer = setInterval(sampleHeap, 20);
-const results: { step: string; seconds: number; items: number; perSecond: number }[] = [];
+const wholeNumber = (v: string) => Number.parseInt(v, 10);
+const options = new Command()
+  .option('--locations <n>', 'locations in the generated market (England: 30,000)', wholeNumber, ENGLAND.locations)
+  .option('--months <n>', 'months of history (capacity returns, company snapshots; concerns keep the last 12)', wholeNumber, ENGLAND.months)
+  .option('--signals <n>', 'new signals timed from write to escalation decision', wholeNumber, ENGLAND.latencySignals)
+  .option('--out <file>', 'where to write the figures', 'out/bench.json')
+  .parse()
+  .opts<{ locations: number; months: number; signals: number; out: string }>();
 
-async function measure<T>(step: string, items: number, work: () => T | Promise<T>): Promise<T> {
-  const started = performance.now();
-  const result = await work();
-  const seconds = (performance.now() - started) / 1000;
-  results.push({ step, seconds: Number(seconds.toFixed(2)), items, perSecond: Math.round(items / seconds) });
-  sampleHeap();
-  return result;
-}
-
-/** The real register repeated with fresh ids until it has the national number of rows. */
-function nationalRegister(text: string, rows: number): string {
-  const [header, ...lines] = text.trimEnd().split(/\r?\n/);
-  const out = [header!];
-  const renamed = new Map<string, string>();
-  for (let i = 0; out.length <= rows; i++) {
-    const copy = Math.floor(i / lines.length);
-    // Each copy gets its own ids for locations and providers alike, unique and within CQC's id format.
-    out.push(
-      lines[i % lines.length]!.replace(/"(1-\d+|R[A-Z0-9]{2,4})"/g, (_, id: string) => {
-        const key = `${copy}#${id}`;
-        if (!renamed.has(key)) renamed.set(key, `1-${String(renamed.size).padStart(9, '0')}`);
-        return `"${renamed.get(key)}"`;
-      }),
-    );
-  }
-  return out.join('\r\n');
-}
-
-const asOf = DEFAULTS.asOf;
-const model = riskModel();
-const register = nationalRegister(await readFile(DEFAULTS.registerFile, 'utf8'), options.locations);
-const context = { origin: 'bench', receivedOn: asOf, snapshotOn: DEFAULTS.registerSnapshotOn };
-const parsed = await measure('parse CQC register rows', options.locations, () => parseCqcRegister(register, context));
-const sample = await measure('generate the sample around them', parsed.locations.length, () => generateSample({ seed: 1, asOf, locations: parsed.locations, providers: parsed.providers }));
-const signals: Signal[] = [...parsed.signals];
-await measure('parse capacity, safeguarding, Companies House files', parsed.locations.length, () => {
-  for (const r of sample.capacityReturns) signals.push(...parseCapacityTracker(r.csv, { ...context, snapshotOn: r.snapshotOn }).signals);
-  signals.push(...parseSafeguardingReturn(sample.safeguardingCsv, { ...context, snapshotOn: asOf }).signals);
-  signals.push(...parseCompaniesHouse(sample.companiesHouseJsonl, { ...context, snapshotOn: asOf }).signals);
-});
-const byLocation = groupBy(signals, (s) => (s.subject.type === 'location' ? s.subject.id : null));
-const byProvider = groupBy(signals, (s) => (s.subject.type === 'provider' ? s.subject.id : null));
-const baseline = await measure('compute the market baseline', parsed.locations.length, () =>
-  computeBaseline({ asOf, locations: parsed.locations, signalsByLocation: byLocation, scarceSpecialisms: model.impact.scarceSpecialisms }),
-);
-const market = { locations: parsed.locations, providers: parsed.providers, groups: parsed.groups, signalsByLocation: byLocation, signalsByProvider: byProvider };
-const assessed = await measure('score locations and roll up providers and groups', parsed.locations.length, () => scoreMarket(market, asOf, model, baseline));
-await measure('build the heat map', parsed.locations.length, () => {
-  const facts = new Map(parsed.locations.map((l) => [l.locationId, marketFactsFor(l, byLocation.get(l.locationId) ?? [], asOf)]));
-  return buildHeatMap({ asOf, modelVersion: model.version, locations: parsed.locations, facts, locationAssessments: assessed.locations, providerAssessments: assessed.providers });
-});
-
-const engines = await startLocalEngines();
+const root = new URL('../', import.meta.url);
+const started = performance.now();
+const load = { before: loadavg().map((n) => Number(n.toFixed(2))), cores: cpus().length };
+const progress = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const dir = mkdtempSync(join(tmpdir(), 'bench-market-'));
 try {
-  pointAwsSdkAt(engines);
-  const dynamo = new DynamoDBClient({});
-  await dynamo.send(new CreateTableCommand(tableDefinition(LOCAL_RESOURCE_NAMES.table)));
-  const stores = new DynamoStores(dynamo, LOCAL_RESOURCE_NAMES.table);
-  const batch = signals.slice(0, options.store);
-  await measure('store signals once each (DynamoDB Local)', batch.length, () => stores.putSignals(batch));
-  await measure('re-send the same signals: nothing stored', batch.length, () => stores.putSignals(batch));
-  const sampleIds = [...byLocation.keys()].slice(0, 1000);
-  await measure('read a location\'s signals back (1,000 queries)', sampleIds.length, async () => {
-    for (const id of sampleIds) await stores.signalsFor({ type: 'location', id });
+  progress(`generating ${options.locations} locations and ${options.months} months of signals in a child process (load average ${load.before.join(', ')} on ${load.cores} cores)`);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('bench/generate-market.ts', import.meta.url).pathname, dir, String(options.locations), String(options.months)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
   });
-  dynamo.destroy();
-} finally {
-  await engines.stop();
-  clearInterval(timer);
-}
+  if (child.status !== 0) throw new Error(`the market generator failed: ${child.stderr.slice(-2000)}`);
+  const market = JSON.parse(child.stdout) as { to: string; locations: number; providers: number; groups: number; councils: number; signals: number; bySource: Record<string, number>; seconds: number; peakRssMb: number };
+  progress(`generated ${market.signals} signals about ${market.locations} locations of ${market.providers} providers in ${market.councils} councils (${market.seconds.toFixed(0)} s)`);
 
-console.log(`Benchmark: ${parsed.locations.length} locations, ${parsed.providers.length} providers, ${signals.length} signals, as of ${asOf}`);
-console.table(results);
-console.log(`Peak JS heap: ${(peakHeap / 2 ** 20).toFixed(0)} MiB`);
+  const floor = await floorPhase(dir);
+  progress(`floor: ${floor.itemsWritten} items in ${floor.writeRequests} plain batch writes, ${floor.seconds.toFixed(1)} s`);
+  const { result: pipeline, engine } = await pipelinePhase(dir, market.to);
+  progress(`pipeline: ingest ${pipeline.ingestSeconds.toFixed(1)} s + scoring ${pipeline.recomputeSeconds.toFixed(1)} s; re-sent backfill stored ${pipeline.resend.stored} in ${pipeline.resend.seconds.toFixed(1)} s`);
+  let latency;
+  let pipelineEngineRssMb;
+  try {
+    const { locations } = await readReference(dir);
+    latency = await latencyPhase(engine, locations, options.signals);
+    progress(`latency over ${latency.signals} signals: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, p99 ${latency.p99Ms} ms`);
+  } finally {
+    pipelineEngineRssMb = await engine.stop();
+  }
+  const bundles = await measureBundles(root);
+  progress(`bundled ${Object.keys(bundles).length} functions`);
+
+  const figures = report({
+    market,
+    floor,
+    pipeline,
+    latency,
+    bundles,
+    memory: { benchMb: peakRssMb(), generatorMb: market.peakRssMb, engineMb: Math.max(floor.engineRssMb, pipelineEngineRssMb) },
+    load: { ...load, after: loadavg().map((n) => Number(n.toFixed(2))) },
+    totalSeconds: (performance.now() - started) / 1000,
+  });
+  mkdirSync(join(options.out, '..'), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(figures, null, 2)}\n`);
+  progress(`wrote ${options.out}`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -13,7 +13,7 @@ import { backoffMs, batchGet, sleep } from './writes.js';
 /** Entries per update: keeps the expression well under DynamoDB's 4 KB limit. */
 const ENTRIES_PER_UPDATE = 60;
 /** Updates in flight: DynamoDB Local on two cores gains nothing past this. */
-const UPDATE_CONCURRENCY = 8;
+export const UPDATE_CONCURRENCY = 8;
 const UPDATE_ATTEMPTS = 8;
 const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
 

@@ -1,0 +1,107 @@
+// From one new signal's write to its stored escalation decision, on the loaded England table: the signal store
+// writes it, the score Lambda's handler gets the table stream's record of that change (the item's old and new
+// images, as DynamoDB Streams sends them) and rescores what it touches, then the escalate use case decides for
+// the rescored subjects and records each decision. The escalate Lambda itself runs on a schedule over the whole
+// market; a warm container's registry and placements stand in for its per-run load (timed apart, once).
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context } from 'aws-lambda';
+import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
+import { invoke } from '../../cli/local/invoke.js';
+import { decideAll, type EscalatePorts } from '../../functions/escalate/escalate.js';
+import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
+import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { seriesKey } from '../../shared/adapters/dynamodb/signal-series.js';
+import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { isCareHome, type Location, type RiskAssessment, type Signal, type SubjectType } from '../../shared/domain/model.js';
+import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
+import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
+import { percentile, timed } from './measure.js';
+import type { Engine } from './phases.js';
+
+export interface LatencyResult {
+  signals: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  decisions: number;
+  itemsWrittenPer1000: number;
+  warmLoadSeconds: number;
+}
+
+/** A month's return from a care home, with its occupancy down: the kind of signal that arrives most. */
+const newReturn = (home: Location, receivedOn: string): Signal => ({
+  source: 'capacity-tracker',
+  naturalId: `${home.locationId}#${receivedOn.slice(0, 7)}`,
+  subject: { type: 'location', id: home.locationId },
+  describedOn: receivedOn,
+  receivedOn,
+  facts: { kind: 'capacity-return', period: receivedOn.slice(0, 7), maxCapacity: home.beds, usedBeds: Math.floor(home.beds * 0.7), declaredVacancies: Math.ceil(home.beds * 0.2), acceptingAdmissions: true, staffAbsencePct: 6, agencyHoursPct: 18 },
+});
+
+export async function latencyPhase(engine: Engine, homes: readonly Location[], count: number): Promise<LatencyResult> {
+  const stores = new DynamoStores(engine.dynamo, LOCAL_RESOURCE_NAMES.table);
+  const { handler } = await import('../../functions/score/handler.js');
+  const today = new Date().toISOString().slice(0, 10);
+  const sample = homes.filter((l) => isCareHome(l) && l.beds > 0 && l.deregisteredOn === undefined).slice(0, count);
+  const escalations = new DynamoEscalationStore(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+  const outbox = new DynamoOutbox(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+  const warm = await timed(async () => ({ locations: await stores.listLocations(), providers: await stores.listProviders(), placements: await stores.listPlacements() }));
+  const byId = new Map(warm.result.locations.map((l) => [l.locationId, l]));
+  const image = async (signal: Signal) => (await engine.dynamo.send(new GetItemCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: marshall(seriesKey(signal)) }))).Item;
+  const latencies: number[] = [];
+  let decisions = 0;
+  const writesBefore = engine.writes.items;
+  for (const home of sample) {
+    const signal = newReturn(home, today);
+    const before = await image(signal);
+    const started = performance.now();
+    await stores.putSignals([signal]);
+    // The stream's record of the change: not timed, as DynamoDB Streams delivers it on AWS.
+    const paused = performance.now();
+    const after = await image(signal);
+    const event = { Records: [{ eventName: before ? 'MODIFY' : 'INSERT', dynamodb: { Keys: marshall(seriesKey(signal)), ...(before && { OldImage: before }), NewImage: after } }] };
+    const resumed = performance.now();
+    await invoke('score', handler as (event: never, context: Context) => Promise<unknown>, event as never);
+    const provider = byId.get(home.locationId)!.providerId;
+    const groupId = warm.result.providers.find((p) => p.providerId === provider)?.groupId ?? null;
+    const subjects: [SubjectType, string][] = [['location', home.locationId], ['provider', provider], ...(groupId ? [['group', groupId] as [SubjectType, string]] : [])];
+    const fresh = (await Promise.all(subjects.map(([type, id]) => stores.latestAssessment({ type, id }, today, CURRENT_MODEL_VERSION)))).filter((a): a is RiskAssessment => a !== undefined);
+    const decided = await decideAll(decisionPorts(stores, escalations, outbox, fresh, warm.result), today, DEFAULT_PROTOCOL, today);
+    decisions += decided.decisions;
+    latencies.push(performance.now() - started - (resumed - paused));
+  }
+  return {
+    signals: sample.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p95Ms: round(percentile(latencies, 95)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(Math.max(...latencies)),
+    decisions,
+    itemsWrittenPer1000: Math.round(((engine.writes.items - writesBefore) / sample.length) * 1000),
+    warmLoadSeconds: warm.seconds,
+  };
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The escalate use case's ports for the rescored subjects only, with the warm registry and placements. */
+function decisionPorts(
+  stores: DynamoStores,
+  escalations: DynamoEscalationStore,
+  outbox: DynamoOutbox,
+  fresh: readonly RiskAssessment[],
+  warm: { locations: Location[]; providers: Awaited<ReturnType<DynamoStores['listProviders']>>; placements: Awaited<ReturnType<DynamoStores['listPlacements']>> },
+): EscalatePorts {
+  const view = Object.create(stores) as DynamoStores;
+  Object.assign(view, {
+    assessmentsAsOf: async (_asOf: string, type: SubjectType) => fresh.filter((a) => a.subject.type === type),
+    listLocations: async () => warm.locations,
+    listProviders: async () => warm.providers,
+    listPlacements: async () => warm.placements,
+  });
+  // Deciding stores each decision and stages its messages; publishing them is the outbox sweep's, not timed here.
+  const unused = undefined as never;
+  return { assessments: view, reference: view, placements: view, escalations, outbox, notifier: unused, deadLetters: unused };
+}
