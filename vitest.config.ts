@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Work that takes minutes whatever the machine (the CLI's own cdk synth): `npm run test:slow`, also run by .ci/run.
+    exclude: ['test/slow/**', 'node_modules/**'],
     // Integration tests start DynamoDB Local (a JVM) and fauxqs; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
