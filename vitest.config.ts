@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // test/slow runs with `npm run test:slow` (vitest.slow.config.ts).
+    exclude: [...configDefaults.exclude, 'test/slow/**'],
     // Integration tests start DynamoDB Local (a JVM) and fauxqs; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
