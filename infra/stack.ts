@@ -17,6 +17,7 @@ import { EscalationApi } from './constructs/escalation-api.js';
 import { EscalationOutbox } from './constructs/escalation-outbox.js';
 import { EscalationTopics } from './constructs/escalation-topics.js';
 import { HeatMapOutput } from './constructs/heat-map-output.js';
+import { Operations } from './constructs/operations.js';
 import { PartySubscriptions } from './constructs/party-subscriptions.js';
 import { PipelineFunctions } from './constructs/pipeline-functions.js';
 import { type RecipientUserPool, tokenIssuerFor } from './constructs/recipient-sign-in.js';
@@ -44,6 +45,8 @@ export class CareMarketStack extends Stack {
   readonly userPool?: RecipientUserPool;
   /** Every party's subscriptions, as the configuration lists them, each receiving only its own messages. */
   readonly subscriptions: PartySubscriptions;
+  /** Alarms (to the configured operator e-mail) and the dashboard. */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: CareMarketStackProps) {
     super(scope, id, props);
@@ -106,6 +109,15 @@ export class CareMarketStack extends Stack {
 
     this.subscriptions = new PartySubscriptions(this, 'Subscribers', { topics: this.escalations, subscriptions: config.subscriptions });
 
+    // Last: it alarms on every dead-letter queue the other constructs made, and every alarm notifies its topic.
+    this.operations = new Operations(this, 'Operations', {
+      functions: this.functions.all,
+      alarmEmail: config.alarms.email,
+      publishSweepMinutes: config.schedules.publishSweepMinutes,
+      deadLettersAlarmedElsewhere: [this.outbox.deadLetters],
+    });
+    this.operations.notifyAll(this);
+
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
     output('TableName', this.signals.tableName, 'Signal table');
@@ -116,6 +128,9 @@ export class CareMarketStack extends Stack {
     output('NationalTopicArn', this.escalations.national.topicArn, 'National-tier escalations (each party subscribes with its own filter policy)');
     output('OutboxDeadLetterQueueUrl', this.outbox.deadLetters.queueUrl, 'Escalation notices that kept failing to publish (keys only; the outbox entries hold the content)');
     output('EscalationApiUrl', this.api.url, 'Escalation API: POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
+    for (const fn of [score, heatmap, escalate]) output(`${fn.name[0]!.toUpperCase()}${fn.name.slice(1)}FunctionName`, fn.function.functionName, `Run now with aws lambda invoke --payload '{"asOf":"YYYY-MM-DD"}' (scheduled daily)`);
+    output('DashboardName', this.operations.dashboard.dashboardName, 'CloudWatch dashboard: files, signals, assessments, escalations, errors, alarms');
+    output('AlarmTopicArn', this.operations.alarmTopic.topicArn, 'Operator alarms (the configured alarm e-mail confirms its subscription)');
     if (this.userPool) {
       output('UserPoolId', this.userPool.userPool.userPoolId, 'Recipients\' user pool: add users with aws cognito-idp admin-create-user (README "Deploying")');
       output('UserPoolClientId', this.userPool.client.userPoolClientId, 'App client whose ID tokens the API accepts');
