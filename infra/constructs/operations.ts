@@ -3,7 +3,7 @@
 // throttles, on stale source data and on an outbox that stays undrained; and one dashboard. The counts come
 // from the handlers' Powertools metrics (shared/adapters/metrics.ts, namespace CareMarketEarlyWarning,
 // dimension `service` = the function's name).
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -81,6 +81,19 @@ export class Operations extends Construct {
       }),
     );
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Care market operator alarms', masterKey: this.alarmKey, enforceSSL: true });
+    // The topic's own policy (TLS only) replaces SNS's default: CloudWatch, a service, needs an allow of its own.
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
     this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     const byName = (fn: PipelineFunction) => fn.name;
