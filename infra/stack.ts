@@ -8,9 +8,11 @@
 // Everything a deployment chooses (region, issuer, who subscribes, schedules, alarm e-mail) comes from one
 // validated configuration file (infra/config/schema.ts).
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_KEYS_SECRET_ENV } from '../shared/adapters/secrets.js';
 import type { DeploymentConfig } from './config/schema.js';
 import { AccessLogBucket } from './constructs/buckets.js';
 import { EscalationApi } from './constructs/escalation-api.js';
@@ -60,12 +62,20 @@ export class CareMarketStack extends Stack {
     this.escalations = new EscalationTopics(this, 'Escalations');
     this.functions = new PipelineFunctions(this, 'Functions', {
       ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as logs.RetentionDays } : {}),
+      fetchSources: config.fetchSources !== undefined,
     });
 
     const { ingest, score, heatmap, escalate, publish, audit, acknowledge } = this.functions;
     for (const fn of this.functions.all) this.signals.bind(fn);
     this.landing.bind(ingest.function);
     this.landing.addConsumer(ingest.function);
+    const { fetchSources } = this.functions;
+    if (fetchSources && config.fetchSources) {
+      this.landing.bindWriter(fetchSources.function);
+      // Its API keys: this one secret, read through the Parameters and Secrets extension.
+      fetchSources.addEnvironment(API_KEYS_SECRET_ENV, config.fetchSources.apiKeysSecretArn);
+      fetchSources.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [config.fetchSources.apiKeysSecretArn] }));
+    }
 
     // Each newly stored signal rescores only its location, provider and group; the schedule scores the market.
     this.signals.addStreamConsumer(score.function, {
@@ -96,6 +106,7 @@ export class CareMarketStack extends Stack {
       publish: publish.function,
       times: { score: dailyRunAt(config.schedules.score), heatmap: dailyRunAt(config.schedules.heatmap), escalate: dailyRunAt(config.schedules.escalate) },
       publishSweepMinutes: config.schedules.publishSweepMinutes,
+      ...(fetchSources && config.fetchSources ? { fetchSources: { fn: fetchSources.function, at: dailyRunAt(config.fetchSources.at) } } : {}),
     });
 
     const { issuer, userPool } = tokenIssuerFor(this, config.auth);

@@ -84,6 +84,19 @@ export const DeploymentConfig = z
       /** Receives every alarm (dead letters, errors, throttles, stale ingestion, a stuck outbox). */
       email,
     }),
+    /**
+     * The daily fetch of the CQC changes feed and Companies House (functions/fetch-sources), landing a dated
+     * delivery before scoring. Without it, files are landed by other means.
+     */
+    fetchSources: z.optional(
+      z.strictObject({
+        at: time,
+        /** A JSON secret holding CQC_API_KEY and COMPANIES_HOUSE_API_KEY; the function may read this secret only. */
+        apiKeysSecretArn: z
+          .string()
+          .regex(/^arn:aws(-[a-z]+)*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/, 'must be the full ARN of a Secrets Manager secret (ending in its six-character suffix)'),
+      }),
+    ),
     /** Days every function's log group keeps its logs. */
     logRetentionDays: z.optional(z.union([z.literal(30), z.literal(90), z.literal(180), z.literal(365), z.literal(731)])),
     subscriptions: z.array(Subscription),

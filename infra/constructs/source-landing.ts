@@ -117,6 +117,22 @@ export class SourceLanding extends Construct {
     }
   }
 
+  /**
+   * `LANDING_BUCKET` and writing new objects (any key: a dated delivery is `<date>/<path>`): for the source
+   * fetcher, which lands what it fetched for ingest to pick up like any other file.
+   */
+  bindWriter(fn: lambda.Function): void {
+    fn.addEnvironment(LANDING_BUCKET_ENV, this.bucket.bucketName);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects('*')] });
+    if (fn.role) {
+      acknowledgeWildcards(
+        fn.role,
+        [`Resource::${getAttText(this.bucket)}/*`],
+        'The source fetcher lands each fetched record under its delivery date (<date>/cqc-api/..., <date>/companies-house/...); keys are not known in advance. Write-only (PutObject).',
+      );
+    }
+  }
+
   /** Drive the function from the landing queue: batches, partial batch responses, bounded concurrency. */
   addConsumer(fn: lambda.Function, options: LandingConsumerOptions = {}): SqsEventSource {
     const source = new SqsEventSource(this.queue, {

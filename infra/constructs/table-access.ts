@@ -60,6 +60,8 @@ export const TABLE_ACCESS: Record<PipelineFunctionName, readonly TableGrant[]> =
     { actions: ['dynamodb:Query'], on: ['table'], leadingKeys: [AUDIT_KEYS] },
     { actions: ['dynamodb:Query'], on: [GSI1.name] },
   ],
+  // The providers' company numbers, from the provider collection.
+  'fetch-sources': [{ actions: ['dynamodb:Query'], on: [GSI1.name] }],
   acknowledge: [
     // One consistent query reads the episode whole; the acknowledgement is a put conditional on it being open.
     { actions: ['dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem'], on: ['table'], leadingKeys: ['EPISODE#*'] },

@@ -106,6 +106,7 @@ describe('deployment configuration', () => {
     [{ auth: { createUserPool: false } }, 'auth: must be {"createUserPool": true} or'],
     [{ alarms: { email: 'operations' } }, 'alarms.email: must be an e-mail address'],
     [{ surprise: true }, 'Unrecognized key: "surprise"'],
+    [{ fetchSources: { at: '01:00', apiKeysSecretArn: 'care-market/api-keys' } }, 'fetchSources.apiKeysSecretArn: must be the full ARN of a Secrets Manager secret'],
   ])('refuses %j with its key', (change, message) => {
     // Act
     const found = problems({ ...exampleConfig(), ...change });

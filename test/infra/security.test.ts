@@ -9,15 +9,18 @@ import { everyPolicyStatement, exampleConfig, logicalId, roleStatements, type St
 /** The only actions that may (because they must) have `Resource: "*"`. */
 const STAR_RESOURCE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'dynamodb:ListStreams'];
 
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:care-market/api-keys-AbC123';
+
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 const resourcesOf = (statement: Statement): unknown[] => [statement.Resource].flat();
 
-/** The example, with an external issuer and a party's own queue (another account) and HTTPS endpoint. */
+/** The example, with an external issuer, a party's own queue (another account) and HTTPS endpoint, and the source fetcher. */
 function externalConfig(): DeploymentConfig {
   const example = exampleConfig();
   return {
     ...example,
     auth: { issuer: 'https://login.care-market-recipients.gov.uk/oauth2', audience: ['care-market-api'] },
+    fetchSources: { at: '01:00', apiKeysSecretArn: SECRET_ARN },
     subscriptions: [
       ...example.subscriptions.filter((s) => s.party !== 'E08000003'),
       {
@@ -42,7 +45,9 @@ describe('least privilege and sign-in', () => {
   /** The Allow statements on the signal table of one function's role, as {actions, resources, leading keys}. */
   const tableGrants = (synthesized: Synthesized, name: PipelineFunctionName) => {
     const table = logicalId(synthesized.stack.signals.table);
-    return roleStatements(synthesized.template, logicalId(synthesized.stack.functions[name].role))
+    const fn = synthesized.stack.functions.all.find((f) => f.name === name);
+    if (!fn) throw new Error(`no ${name} function in this stack`);
+    return roleStatements(synthesized.template, logicalId(fn.role))
       .filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`"${table}"`) && !JSON.stringify(s.Resource).includes('StreamArn'))
       .map((s) => ({
         actions: actionsOf(s).sort(),
@@ -224,6 +229,46 @@ describe('least privilege and sign-in', () => {
         }
       }
       expect(external.stack.subscriptions.queues.has('E08000003')).toBe(false);
+    });
+  });
+
+  describe('the source fetcher, when configured', () => {
+    it('reads only its one secret, writes only new landed objects and queries only the provider collection', () => {
+      // Prepare
+      const fn = external.stack.functions.fetchSources!;
+
+      // Act
+      const statements = roleStatements(external.template, logicalId(fn.role)).filter((s) => s.Effect === 'Allow');
+      const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+
+      // Assess
+      expect(byAction('secretsmanager:GetSecretValue').map((s) => s.Resource)).toEqual([SECRET_ARN]);
+      expect(byAction('s3:PutObject').map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(external.stack.landing.bucket), 'Arn'] }, '/*']] }]);
+      expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:') || a.startsWith('secretsmanager:')).sort()).toEqual(['s3:PutObject', 'secretsmanager:GetSecretValue']);
+      expect(tableGrants(external, 'fetch-sources')).toEqual([{ actions: ['dynamodb:Query'], on: ['GSI1'], leadingKeys: undefined }]);
+      expect(roleStatements(external.template, logicalId(fn.role)).find((s) => s.Effect === 'Deny')?.Action).toContain('dynamodb:PutItem');
+    });
+
+    it('runs daily at the configured time, one run at a time, with the secret named and the Parameters and Secrets extension', () => {
+      // Prepare
+      const fn = external.stack.functions.fetchSources!;
+
+      // Act
+      const properties = external.template.findResources('AWS::Lambda::Function')[logicalId(fn.function)]?.Properties;
+
+      // Assess
+      expect(example.stack.functions.fetchSources).toBeUndefined();
+      expect(properties).toMatchObject({
+        Timeout: 900,
+        ReservedConcurrentExecutions: 1,
+        Environment: { Variables: { API_KEYS_SECRET_ARN: SECRET_ARN, LANDING_BUCKET: { Ref: logicalId(external.stack.landing.bucket) }, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773' } },
+      });
+      expect(JSON.stringify(properties?.Layers)).toContain('AWS-Parameters-and-Secrets-Lambda-Extension');
+      external.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(0 1 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/London',
+        Target: { Arn: { 'Fn::GetAtt': [logicalId(fn.function), 'Arn'] }, Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }) },
+      });
     });
   });
 });
