@@ -1,10 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Work that takes minutes whatever the machine (the CLI's own cdk synth): `npm run test:slow`, also run by .ci/run.
-    exclude: ['test/slow/**', 'node_modules/**'],
+    // test/slow runs with `npm run test:slow` (vitest.slow.config.ts).
+    exclude: [...configDefaults.exclude, 'test/slow/**'],
     // Integration tests start DynamoDB Local (a JVM) and fauxqs; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-// `npm run test:slow`: tests whose work takes minutes on any machine (a whole `cdk synth` in a subprocess), kept out
-// of `npm test` so it stays fast; .ci/run runs both. The base settings with their own files, not merged: merging
-// would add these to the base's include and keep its exclude of them.
+// `npm run test:slow`: tests whose work takes minutes on any machine (the CDK CLI synthesising the app in a
+// subprocess, bundling included), kept out of `npm test` so it stays fast; .ci/run runs both. The base settings
+// with their own files, not merged: merging would add these to the base's include and keep its exclude of them.
 export default defineConfig({
   test: {
     ...base.test,
@@ -11,6 +11,7 @@ export default defineConfig({
     exclude: ['node_modules/**'],
     // One subprocess synth can take several minutes on a loaded 2-core machine.
     testTimeout: 600_000,
-    passWithNoTests: true,
+    hookTimeout: 600_000,
+    fileParallelism: false,
   },
 });

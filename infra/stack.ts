@@ -3,37 +3,34 @@
 //   daily: score (02:00) -> heat map (03:00) -> escalate (03:30): each decision with its messages, then notices
 //   escalate's own drain of the outbox, or the 15-minute sweep -> publish -> SNS topic per tier -> subscriber queues
 //   a notice failing to publish in 3 runs -> outbox dead-letter queue (alarmed, as are the outbox metrics)
-//   HTTP API (JWT): acknowledge an episode, list the disclosure audit trail
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+//   HTTP API (JWT from the configured issuer, or the stack's own user pool): acknowledge an episode, list the
+//   disclosure audit trail
+// Everything a deployment chooses (region, issuer, who subscribes, schedules, alarm e-mail) comes from one
+// validated configuration file (infra/config/schema.ts).
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { adassNetworkId, DEFAULT_PROTOCOL } from '../shared/domain/protocol.js';
+import { API_KEYS_SECRET_ENV } from '../shared/adapters/secrets.js';
+import type { DeploymentConfig } from './config/schema.js';
 import { AccessLogBucket } from './constructs/buckets.js';
 import { EscalationApi } from './constructs/escalation-api.js';
 import { EscalationOutbox } from './constructs/escalation-outbox.js';
-import { EscalationSubscriber, EscalationTopics } from './constructs/escalation-topics.js';
+import { EscalationTopics } from './constructs/escalation-topics.js';
 import { HeatMapOutput } from './constructs/heat-map-output.js';
+import { Operations } from './constructs/operations.js';
+import { PartySubscriptions } from './constructs/party-subscriptions.js';
 import { PipelineFunctions } from './constructs/pipeline-functions.js';
-import { PipelineSchedules } from './constructs/schedules.js';
+import { type RecipientUserPool, tokenIssuerFor } from './constructs/recipient-sign-in.js';
+import { dailyRunAt, PipelineSchedules } from './constructs/schedules.js';
 import { SignalTable } from './constructs/signal-table.js';
 import { SourceLanding } from './constructs/source-landing.js';
 
 export interface CareMarketStackProps extends StackProps {
-  /** Retention of every function's log group. @default three months */
-  readonly logRetention?: logs.RetentionDays;
-  /**
-   * The identity provider whose tokens the escalation API accepts. The defaults are placeholders that
-   * accept no real token: set them to the recipients' user pool before deploying.
-   * @default issuer https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME, audience care-market-recipients
-   */
-  readonly apiAuth?: { readonly jwtIssuer: string; readonly jwtAudience: readonly string[] };
+  /** The validated deployment configuration (infra/config/schema.ts). */
+  readonly config: DeploymentConfig;
 }
-
-const PLACEHOLDER_API_AUTH = {
-  jwtIssuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME',
-  jwtAudience: ['care-market-recipients'],
-} as const;
 
 export class CareMarketStack extends Stack {
   readonly accessLogs: AccessLogBucket;
@@ -46,30 +43,40 @@ export class CareMarketStack extends Stack {
   readonly functions: PipelineFunctions;
   readonly schedules: PipelineSchedules;
   readonly api: EscalationApi;
-  /** Example subscribers, one of each kind of party, each receiving only the messages addressed to it. */
-  readonly subscribers: {
-    readonly manchester: EscalationSubscriber;
-    readonly northWestAdass: EscalationSubscriber;
-    readonly nationalOversight: EscalationSubscriber;
-  };
+  /** The recipients' user pool, when the configuration asks the stack to create one. */
+  readonly userPool?: RecipientUserPool;
+  /** Every party's subscriptions, as the configuration lists them, each receiving only its own messages. */
+  readonly subscriptions: PartySubscriptions;
+  /** Alarms (to the configured operator e-mail) and the dashboard. */
+  readonly operations: Operations;
 
-  constructor(scope: Construct, id: string, props: CareMarketStackProps = {}) {
+  constructor(scope: Construct, id: string, props: CareMarketStackProps) {
     super(scope, id, props);
+    const { config } = props;
 
     const accessLogs = new AccessLogBucket(this, 'AccessLogs');
     this.accessLogs = accessLogs;
     this.signals = new SignalTable(this, 'Signals');
-    this.landing = new SourceLanding(this, 'Landing', { accessLogs });
+    this.landing = new SourceLanding(this, 'Landing', { accessLogs, environment: config.environment });
     this.heatMaps = new HeatMapOutput(this, 'HeatMaps', { accessLogs });
     this.escalations = new EscalationTopics(this, 'Escalations');
-    this.functions = new PipelineFunctions(this, 'Functions', props.logRetention ? { logRetention: props.logRetention } : {});
+    this.functions = new PipelineFunctions(this, 'Functions', {
+      ...(config.logRetentionDays ? { logRetention: config.logRetentionDays as logs.RetentionDays } : {}),
+      fetchSources: config.fetchSources !== undefined,
+    });
 
     const { ingest, score, heatmap, escalate, publish, audit, acknowledge } = this.functions;
-    this.signals.bind(ingest.function);
+    for (const fn of this.functions.all) this.signals.bind(fn);
     this.landing.bind(ingest.function);
     this.landing.addConsumer(ingest.function);
+    const { fetchSources } = this.functions;
+    if (fetchSources && config.fetchSources) {
+      this.landing.bindWriter(fetchSources.function);
+      // Its API keys: this one secret, read through the Parameters and Secrets extension.
+      fetchSources.addEnvironment(API_KEYS_SECRET_ENV, config.fetchSources.apiKeysSecretArn);
+      fetchSources.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [config.fetchSources.apiKeysSecretArn] }));
+    }
 
-    this.signals.bind(score.function);
     // Each newly stored signal rescores only its location, provider and group; the schedule scores the market.
     this.signals.addStreamConsumer(score.function, {
       filters: [
@@ -81,14 +88,11 @@ export class CareMarketStack extends Stack {
       ],
     });
 
-    this.signals.bind(heatmap.function, 'read');
     this.heatMaps.bind(heatmap.function);
 
-    this.signals.bind(escalate.function);
     // escalate() also drains the outbox after deciding; publishing twice only repeats idempotency keys.
     this.escalations.bind(escalate.function);
 
-    this.signals.bind(publish.function);
     this.escalations.bind(publish.function);
     // Both drain the outbox: OUTBOX_DEAD_LETTER_QUEUE_URL, sending to it, and alarms on it and their metrics.
     this.outbox = new EscalationOutbox(this, 'EscalationOutbox', { escalate, publish });
@@ -101,25 +105,30 @@ export class CareMarketStack extends Stack {
       heatmap: heatmap.function,
       escalate: escalate.function,
       publish: publish.function,
+      times: { score: dailyRunAt(config.schedules.score), heatmap: dailyRunAt(config.schedules.heatmap), escalate: dailyRunAt(config.schedules.escalate) },
+      publishSweepMinutes: config.schedules.publishSweepMinutes,
+      ...(fetchSources && config.fetchSources ? { fetchSources: { fn: fetchSources.function, at: dailyRunAt(config.fetchSources.at) } } : {}),
     });
 
-    this.signals.bind(audit.function, 'read');
-    this.signals.bind(acknowledge.function);
-    const apiAuth = props.apiAuth ?? PLACEHOLDER_API_AUTH;
+    const { issuer, userPool } = tokenIssuerFor(this, config.auth);
+    if (userPool) this.userPool = userPool;
     this.api = new EscalationApi(this, 'EscalationApi', {
       acknowledge: acknowledge.function,
       audit: audit.function,
-      jwtIssuer: apiAuth.jwtIssuer,
-      jwtAudience: apiAuth.jwtAudience,
+      jwtIssuer: issuer.jwtIssuer,
+      jwtAudience: issuer.jwtAudience,
     });
 
-    const subscriber = (id: string, recipientId: string, audience: string) =>
-      new EscalationSubscriber(this, id, { topics: this.escalations, party: EscalationTopics.party(recipientId), audience });
-    this.subscribers = {
-      manchester: subscriber('Manchester', 'E08000003', 'Manchester City Council'),
-      northWestAdass: subscriber('NorthWestAdass', adassNetworkId('North West', DEFAULT_PROTOCOL), 'the North West ADASS network'),
-      nationalOversight: subscriber('NationalOversight', DEFAULT_PROTOCOL.parties.nationalOversight.id, 'national market oversight'),
-    };
+    this.subscriptions = new PartySubscriptions(this, 'Subscribers', { topics: this.escalations, subscriptions: config.subscriptions });
+
+    // Last: it alarms on every dead-letter queue the other constructs made, and every alarm notifies its topic.
+    this.operations = new Operations(this, 'Operations', {
+      functions: this.functions.all,
+      alarmEmail: config.alarms.email,
+      publishSweepMinutes: config.schedules.publishSweepMinutes,
+      deadLettersAlarmedElsewhere: [this.outbox.deadLetters],
+    });
+    this.operations.notifyAll(this);
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -131,5 +140,12 @@ export class CareMarketStack extends Stack {
     output('NationalTopicArn', this.escalations.national.topicArn, 'National-tier escalations (each party subscribes with its own filter policy)');
     output('OutboxDeadLetterQueueUrl', this.outbox.deadLetters.queueUrl, 'Escalation notices that kept failing to publish (keys only; the outbox entries hold the content)');
     output('EscalationApiUrl', this.api.url, 'Escalation API: POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
+    for (const fn of [score, heatmap, escalate]) output(`${fn.name[0]!.toUpperCase()}${fn.name.slice(1)}FunctionName`, fn.function.functionName, `Run now with aws lambda invoke --payload '{"asOf":"YYYY-MM-DD"}' (scheduled daily)`);
+    output('DashboardName', this.operations.dashboard.dashboardName, 'CloudWatch dashboard: files, signals, assessments, escalations, errors, alarms');
+    output('AlarmTopicArn', this.operations.alarmTopic.topicArn, 'Operator alarms (the configured alarm e-mail confirms its subscription)');
+    if (this.userPool) {
+      output('UserPoolId', this.userPool.userPool.userPoolId, 'Recipients\' user pool: add users with aws cognito-idp admin-create-user (README "Deploying")');
+      output('UserPoolClientId', this.userPool.client.userPoolClientId, 'App client whose ID tokens the API accepts');
+    }
   }
 }

@@ -3,9 +3,11 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import * as z from 'zod/mini';
 import { dynamoClient, requiredEnv, s3Client } from '../../shared/adapters/aws-clients.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { pipelineMetrics, recordFileIngested } from '../../shared/adapters/metrics.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
 import { ingestObject, type IngestReport } from './ingest.js';
@@ -27,6 +29,7 @@ const IngestEvent = z.object({
 type IngestEvent = z.infer<typeof IngestEvent>;
 
 const logger = new Logger({ serviceName: 'ingest' });
+const metrics = pipelineMetrics('ingest');
 const stores = new DynamoStores(dynamoClient(), requiredEnv('TABLE_NAME'));
 const ports = { objects: new S3Objects(s3Client()), signals: stores, reference: stores, placements: stores, quarantine: stores };
 
@@ -41,14 +44,16 @@ async function ingest(event: IngestEvent) {
         const key = decodeURIComponent(s3Record.s3.object.key.replace(/\+/g, ' '));
         const report = await ingestObject(ports, s3Record.s3.bucket.name, key, s3Record.eventTime.slice(0, 10));
         logger.info('ingested', { ...report });
+        recordFileIngested(metrics, report);
         reports.push(report);
       }
     } catch (error) {
       logger.error('record failed; it will be retried', { messageId: record.messageId, error: error as Error });
       batchItemFailures.push({ itemIdentifier: record.messageId });
+      metrics.addMetric('IngestRecordFailures', 'Count', 1);
     }
   }
   return { batchItemFailures, reports };
 }
 
-export const handler = middy<IngestEvent>().use(injectLambdaContext(logger)).use(parseEvent(IngestEvent)).handler(ingest);
+export const handler = middy<IngestEvent>().use(injectLambdaContext(logger)).use(logMetrics(metrics)).use(parseEvent(IngestEvent)).handler(ingest);

@@ -3,11 +3,13 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { dynamoClient, requiredEnv } from '../../shared/adapters/aws-clients.js';
 import { DynamoStores, newSignalsOf } from '../../shared/adapters/dynamodb/stores.js';
+import { pipelineMetrics } from '../../shared/adapters/metrics.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { asOfDate, ScheduledEvent } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
@@ -25,9 +27,14 @@ const ScoreEvent = z.union([SignalStreamEvent, ScheduledEvent]);
 type ScoreEvent = z.infer<typeof ScoreEvent>;
 
 const logger = new Logger({ serviceName: 'score' });
+const metrics = pipelineMetrics('score');
 const stores = new DynamoStores(dynamoClient(), requiredEnv('TABLE_NAME'));
 const ports = { reference: stores, signals: stores, assessments: stores, baselines: stores, quarantine: stores };
 const model = () => riskModel(process.env.MODEL_VERSION || undefined);
+const recordScored = (report: { computed: number; rejected: number }) => {
+  metrics.addMetric('AssessmentsComputed', 'Count', report.computed);
+  metrics.addMetric('SignalsRejected', 'Count', report.rejected);
+};
 
 async function score(event: ScoreEvent) {
   if ('Records' in event) {
@@ -39,11 +46,13 @@ async function score(event: ScoreEvent) {
     if (signals.length === 0) return { computed: 0 };
     const report = await scoreAffected(ports, signals, asOfDate({}), model());
     logger.info('rescored what new signals touch', { signals: signals.length, computed: report.computed, rejected: report.rejected });
+    recordScored(report);
     return { asOf: report.asOf, computed: report.computed, rejected: report.rejected };
   }
   const report = await scoreAll(ports, asOfDate(event), model());
   logger.info('scored the market', { ...report });
+  recordScored(report);
   return report;
 }
 
-export const handler = middy<ScoreEvent>().use(injectLambdaContext(logger)).use(parseEvent(ScoreEvent)).handler(score);
+export const handler = middy<ScoreEvent>().use(injectLambdaContext(logger)).use(logMetrics(metrics)).use(parseEvent(ScoreEvent)).handler(score);

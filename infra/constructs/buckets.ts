@@ -39,12 +39,15 @@ export interface SecureBucketProps {
   readonly lifecycleRules?: s3.LifecycleRule[];
   /** @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /** A name known before the bucket exists (e.g. for a queue policy naming it). @default generated */
+  readonly bucketName?: string;
 }
 
 /** Encrypted, versioned, private, TLS-only, with server access logs: the baseline for every data bucket. */
 export function secureBucket(scope: Construct, id: string, props: SecureBucketProps): s3.Bucket {
   return new s3.Bucket(scope, id, {
     ...PRIVATE_BUCKET,
+    ...(props.bucketName ? { bucketName: props.bucketName } : {}),
     serverAccessLogsBucket: props.accessLogs.bucket,
     serverAccessLogsPrefix: props.accessLogsPrefix,
     removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,

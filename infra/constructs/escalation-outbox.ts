@@ -2,7 +2,7 @@
 // publish) send a notice that failed to publish in MAX_PUBLISH_RUNS runs to a dead-letter queue, as keys
 // only ({noticeKey, messageKeys, attempts, reason}); the content stays in the outbox entries. They also
 // emit Powertools metrics (EMF, one `service` dimension: the function's name), alarmed on here.
-// No operator topic exists yet: the alarms have no actions until one is added.
+// The stack's Operations construct makes every alarm notify the operator alarm topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';

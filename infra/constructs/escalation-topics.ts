@@ -3,7 +3,7 @@
 // band, subjectId, idempotencyKey); every subscription filters on the party it serves, with the policy
 // from shared/adapters/sns/subscriptions.ts, so no subscriber can receive a message addressed to another.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,7 +13,6 @@ import { Construct } from 'constructs';
 import { TOPIC_ARN_ENV } from '../../shared/adapters/sns/notifier.js';
 import { filterPolicyFor } from '../../shared/adapters/sns/subscriptions.js';
 import { DEFAULT_PROTOCOL, type Tier, TIERS, type EscalationParty, partyOf } from '../../shared/domain/protocol.js';
-import { acknowledgeWildcards } from './nag.js';
 import { DeadLetterQueue, QueueWithDeadLetter } from './queues.js';
 
 export class EscalationTopics extends Construct {
@@ -55,22 +54,19 @@ export class EscalationTopics extends Construct {
     return [this.local, this.regional, this.national];
   }
 
-  /** Publish to all three topics (and use their key). */
+  /**
+   * Publish to all three topics, and the two key actions publishing to an encrypted topic needs, named
+   * exactly (Topic.grantPublish would grant `kms:GenerateDataKey*`).
+   */
   grantPublish(grantee: iam.IGrantable): void {
-    for (const t of this.topics) t.grantPublish(grantee);
+    iam.Grant.addToPrincipal({ grantee, actions: ['sns:Publish'], resourceArns: this.topics.map((t) => t.topicArn) });
+    iam.Grant.addToPrincipal({ grantee, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resourceArns: [this.key.keyArn] });
   }
 
   /** `TOPIC_ARN_LOCAL`, `TOPIC_ARN_REGIONAL`, `TOPIC_ARN_NATIONAL` and publish rights. */
   bind(fn: lambda.Function): void {
     for (const tier of TIERS) fn.addEnvironment(TOPIC_ARN_ENV[tier], this.topic(tier).topicArn);
     this.grantPublish(fn);
-    if (fn.role) {
-      acknowledgeWildcards(
-        fn.role,
-        ['Action::kms:GenerateDataKey*'],
-        'Publishing to a KMS-encrypted topic needs kms:GenerateDataKey*; the grant is on the escalation key only.',
-      );
-    }
   }
 
   /**
@@ -90,6 +86,16 @@ export class EscalationTopics extends Construct {
   subscribeEmail(party: EscalationParty, address: string): sns.Subscription[] {
     return this.subscribeParty(party, (filterPolicy) =>
       new subscriptions.EmailSubscription(address, { json: false, deadLetterQueue: this.deliveryFailures, filterPolicy }),
+    );
+  }
+
+  /**
+   * Subscribe an HTTPS endpoint to the party's own messages on all three tiers: it confirms the subscription,
+   * then receives each message as the raw JSON body.
+   */
+  subscribeHttps(party: EscalationParty, url: string): sns.Subscription[] {
+    return this.subscribeParty(party, (filterPolicy) =>
+      new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS, rawMessageDelivery: true, deadLetterQueue: this.deliveryFailures, filterPolicy }),
     );
   }
 

@@ -23,10 +23,12 @@ export interface PipelineSchedulesProps {
   readonly heatmap: lambda.IFunction;
   readonly escalate: lambda.IFunction;
   readonly publish: lambda.IFunction;
-  /** @default Duration.minutes(15) */
-  readonly publishSweepEvery?: Duration;
+  /** @default 15 */
+  readonly publishSweepMinutes?: number;
   /** @default { score: 02:00, heatmap: 03:00, escalate: 03:30 } Europe/London */
   readonly times?: Partial<Record<'score' | 'heatmap' | 'escalate', DailyRun>>;
+  /** The source fetcher and when it runs, when deployed (before scoring, so the day's data is scored). */
+  readonly fetchSources?: { readonly fn: lambda.IFunction; readonly at: DailyRun };
   /** Scheduler's own retries when invoking the target fails (throttling, service errors). @default 3 */
   readonly retryAttempts?: number;
   /** @default Duration.hours(2) */
@@ -44,6 +46,7 @@ export class PipelineSchedules extends Construct {
   readonly heatmap: scheduler.Schedule;
   readonly escalate: scheduler.Schedule;
   readonly publishSweep: scheduler.Schedule;
+  readonly fetchSources?: scheduler.Schedule;
   /** Invocations Scheduler gave up on. */
   readonly deadLetterQueue: DeadLetterQueue;
 
@@ -57,7 +60,10 @@ export class PipelineSchedules extends Construct {
     this.score = this.daily('Score', props.score, times.score, 'Score signals into assessments', props);
     this.heatmap = this.daily('Heatmap', props.heatmap, times.heatmap, 'Render the council heat map', props);
     this.escalate = this.daily('Escalate', props.escalate, times.escalate, 'Decide escalations', props);
-    const every = props.publishSweepEvery ?? Duration.minutes(15);
+    if (props.fetchSources) {
+      this.fetchSources = this.daily('FetchSources', props.fetchSources.fn, props.fetchSources.at, 'Fetch the CQC changes and Companies House records', props);
+    }
+    const every = Duration.minutes(props.publishSweepMinutes ?? 15);
     this.publishSweep = this.schedule('PublishSweep', props.publish, props, {
       description: `Publish pending escalations, every ${every.toHumanString()}`,
       schedule: scheduler.ScheduleExpression.rate(every),
@@ -108,6 +114,13 @@ export class PipelineSchedules extends Construct {
     }
     return schedule;
   }
+}
+
+/** `HH:MM` (as the configuration holds it) as a daily run. */
+export function dailyRunAt(time: string): DailyRun {
+  const [hour, minute] = time.split(':').map(Number);
+  if (hour === undefined || minute === undefined || !(hour >= 0 && hour < 24 && minute >= 0 && minute < 60)) throw new Error(`not a time of day: ${time}`);
+  return { hour, minute };
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

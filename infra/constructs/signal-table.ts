@@ -2,18 +2,17 @@
 // Its keys come from shared/adapters/dynamodb/table.ts, the one definition the adapters also use.
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { acknowledge, acknowledgeWildcards, getAttText } from './nag.js';
+import { acknowledge } from './nag.js';
 import { GSI1, GSI2, KEY, TTL_ATTRIBUTE } from '../../shared/adapters/dynamodb/table.js';
+import type { PipelineFunction } from './pipeline-functions.js';
 import { DeadLetterQueue } from './queues.js';
+import { auditDenyStatement, TABLE_ACCESS, tableGrantStatements } from './table-access.js';
 
 /** The environment variable a bound function reads the table name from. */
 export const TABLE_NAME_ENV = 'TABLE_NAME';
-
-export type TableAccess = 'read' | 'readWrite';
 
 export interface StreamConsumerOptions {
   /** Event filters (e.g. only INSERT/MODIFY of ASSESSMENT items). @default - every change */
@@ -67,26 +66,14 @@ export class SignalTable extends Construct {
     return this.table.tableArn;
   }
 
-  grantReadData(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadData(grantee);
-  }
-
-  grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grantReadWriteData(grantee);
-  }
-
-  /** Give a function the table: `TABLE_NAME` in its environment and read (or read/write) data access. */
-  bind(fn: lambda.Function, access: TableAccess = 'readWrite'): void {
+  /**
+   * Give a pipeline function the table: `TABLE_NAME` in its environment, exactly the actions its code uses
+   * (infra/constructs/table-access.ts), and the deny that keeps the audit trail append-only.
+   */
+  bind(fn: PipelineFunction): void {
     fn.addEnvironment(TABLE_NAME_ENV, this.table.tableName);
-    if (access === 'read') this.grantReadData(fn);
-    else this.grantReadWriteData(fn);
-    if (fn.role) {
-      acknowledgeWildcards(
-        fn.role,
-        [`Resource::${getAttText(this.table)}/index/*`],
-        'Queries GSI1/GSI2 of the signal table; the grant is scoped to this table’s indexes, whose names are fixed by the key design.',
-      );
-    }
+    for (const statement of tableGrantStatements(this.table.tableArn, TABLE_ACCESS[fn.name])) fn.role.addToPrincipalPolicy(statement);
+    fn.role.addToPrincipalPolicy(auditDenyStatement(this.table.tableArn, fn.name));
   }
 
   /**

@@ -1,16 +1,19 @@
-// Where source files land: one prefix per source. Every object created under a known prefix becomes an S3
-// event on a queue; the ingest function drains that queue and reports per-message failures.
-import { Duration, Stack } from 'aws-cdk-lib';
+// Where source files land. Every object created in the bucket becomes an S3 event on a queue (ingest
+// recognises the source from the key: `<source>/<date>/<file>` or a dated delivery `<date>/<path>`, and
+// quarantines a file it cannot place); the ingest function drains that queue and reports per-message failures.
+// The notification is the bucket's own CloudFormation property, not CDK's Custom::S3BucketNotifications
+// (whose handler needs s3:PutBucketNotification on every bucket): the bucket's name is fixed in advance so
+// the queue policy can name it without waiting for the bucket, and the bucket is created after that policy.
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AccessLogBucket } from './buckets.js';
 import { secureBucket } from './buckets.js';
-import { acknowledge, acknowledgeWildcards, getAttText } from './nag.js';
+import { acknowledgeWildcards, getAttText } from './nag.js';
 import { QueueWithDeadLetter } from './queues.js';
 
 /** The key prefix each source's files land under. */
@@ -25,11 +28,10 @@ export const SOURCE_PREFIXES = {
 
 export const LANDING_BUCKET_ENV = 'LANDING_BUCKET';
 
-/** The id CDK gives the singleton Lambda behind Custom::S3BucketNotifications. */
-const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
-
 export interface SourceLandingProps {
   readonly accessLogs: AccessLogBucket;
+  /** The deployment's environment name: the bucket is `care-market-<environment>-landing-<account>-<region>`. */
+  readonly environment: string;
   /** The consumer's timeout; the queue's visibility timeout is six times it. @default 5 minutes */
   readonly consumerTimeout?: Duration;
   /** Deliveries of one S3 event before it moves to the dead-letter queue. @default 3 */
@@ -55,9 +57,11 @@ export class SourceLanding extends Construct {
 
   constructor(scope: Construct, id: string, props: SourceLandingProps) {
     super(scope, id);
+    const bucketName = `care-market-${props.environment}-landing-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
     this.bucket = secureBucket(this, 'Bucket', {
       accessLogs: props.accessLogs,
       accessLogsPrefix: 'landing/',
+      bucketName,
     });
     const consumerTimeout = props.consumerTimeout ?? Duration.minutes(5);
     const events = new QueueWithDeadLetter(this, 'Events', {
@@ -68,11 +72,23 @@ export class SourceLanding extends Construct {
     this.queue = events.queue;
     this.deadLetterQueue = events.deadLetterQueue;
 
-    const destination = new s3n.SqsDestination(this.queue);
-    for (const prefix of Object.values(SOURCE_PREFIXES)) {
-      this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix });
-    }
-    acknowledgeNotificationsHandler(Stack.of(this));
+    // S3 checks it may send to the queue when the notification is set: the policy names the bucket by its
+    // fixed name (this account only) and must exist before the bucket does.
+    this.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'LandingBucketEvents',
+        principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:s3:::${bucketName}` },
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        },
+      }),
+    );
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.notificationConfiguration = { queueConfigurations: [{ event: 's3:ObjectCreated:*', queue: this.queue.queueArn }] };
+    cfnBucket.node.addDependency(this.queue.node.findChild('Policy'));
   }
 
   get bucketName(): string {
@@ -101,6 +117,22 @@ export class SourceLanding extends Construct {
     }
   }
 
+  /**
+   * `LANDING_BUCKET` and writing new objects (any key: a dated delivery is `<date>/<path>`): for the source
+   * fetcher, which lands what it fetched for ingest to pick up like any other file.
+   */
+  bindWriter(fn: lambda.Function): void {
+    fn.addEnvironment(LANDING_BUCKET_ENV, this.bucket.bucketName);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:PutObject'], resourceArns: [this.bucket.arnForObjects('*')] });
+    if (fn.role) {
+      acknowledgeWildcards(
+        fn.role,
+        [`Resource::${getAttText(this.bucket)}/*`],
+        'The source fetcher lands each fetched record under its delivery date (<date>/cqc-api/..., <date>/companies-house/...); keys are not known in advance. Write-only (PutObject).',
+      );
+    }
+  }
+
   /** Drive the function from the landing queue: batches, partial batch responses, bounded concurrency. */
   addConsumer(fn: lambda.Function, options: LandingConsumerOptions = {}): SqsEventSource {
     const source = new SqsEventSource(this.queue, {
@@ -112,15 +144,4 @@ export class SourceLanding extends Construct {
     fn.addEventSource(source);
     return source;
   }
-}
-
-/** The notifications custom resource is CDK's own singleton; its findings are acknowledged once, on it. */
-function acknowledgeNotificationsHandler(stack: Stack): void {
-  const handler = stack.node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
-  if (!handler) return;
-  acknowledge(
-    handler,
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'CDK-managed custom resource (Custom::S3BucketNotifications) that only runs at deploy time; its role is defined by aws-cdk-lib.',
-  );
 }

@@ -1,24 +1,20 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { EscalationTopics } from '../../infra/constructs/escalation-topics.js';
 import { PROJECT_ROOT, pipelineBundling } from '../../infra/constructs/pipeline-functions.js';
 import { SignalTable } from '../../infra/constructs/signal-table.js';
-import { SOURCE_PREFIXES } from '../../infra/constructs/source-landing.js';
 import { applyNagChecks } from '../../infra/nag.js';
-import { CareMarketStack } from '../../infra/stack.js';
+import type { CareMarketStack } from '../../infra/stack.js';
 import { messageAttributes } from '../../shared/adapters/sns/notifier.js';
 import { DEAD_LETTER_QUEUE_URL_ENV } from '../../shared/adapters/sqs/dead-letters.js';
 import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
@@ -28,57 +24,9 @@ import { ADASS_REGIONS } from '../../shared/domain/model.js';
 import { type EscalationNotice, NOTICE_FORMATS, noticeOf } from '../../shared/domain/notice-folding.js';
 import { DEFAULT_PROTOCOL, TIERS } from '../../shared/domain/protocol.js';
 import { assessment, marketContext } from '../support/fixtures.js';
+import { acknowledgements, cdkJsonContext, exampleConfig, findingsIgnoringAcknowledgements, logicalId, roleStatements, synthesize, tempDir } from './support.js';
 
 const run = promisify(execFile);
-
-/** The same feature flags the CLI applies, so the tested template is the deployed one. */
-function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  };
-  return cdkJson.context;
-}
-
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-const logicalId = (construct: IConstruct): string =>
-  Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
-
-/** Every acknowledgement recorded with Validations.of(x).acknowledge, with the path it was made on. */
-function acknowledgements(root: IConstruct): Array<{ path: string; id: string }> {
-  return root.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.keys(entry.data as Record<string, string>).map((id) => ({
-          path: construct.node.path,
-          id: id.replace(/^annotation::/i, ''),
-        })),
-      ),
-  );
-}
-
-/** Every AwsSolutions finding in the tree as if nothing were acknowledged. */
-function findingsIgnoringAcknowledgements(root: IConstruct): Array<{ path: string; id: string }> {
-  const pack = new AwsSolutionsChecks();
-  // cdk-nag 3.0.x: isAcknowledged is the (private) filter applied to each finding; turn it off.
-  const hook = pack as unknown as { isAcknowledged?: unknown };
-  if (typeof hook.isAcknowledged !== 'function') throw new Error('cdk-nag changed: NagPack.isAcknowledged is gone');
-  hook.isAcknowledged = () => false;
-  return pack
-    .validateScope(root)
-    .violations.flatMap((v) =>
-      v.violatingResources.map((r) => ({ path: (r as { constructPath?: string }).constructPath ?? '', id: v.ruleName })),
-    );
-}
 
 /** A subscription filter policy as the template holds it. */
 type FilterPolicy = Record<string, unknown[]>;
@@ -113,7 +61,7 @@ function everyAddressedNotice(): EscalationNotice[] {
   return variants.flatMap((m) => NOTICE_FORMATS.map((format) => noticeOf([m], format)));
 }
 
-describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
+describe('CareMarketStack (the example configuration, bundled, synthesized with cdk-nag AwsSolutions)', () => {
   let app: App;
   let stack: CareMarketStack;
   let template: Template | undefined;
@@ -125,22 +73,22 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
   /** A function's environment variables as the template holds them. */
   const env = (fn: { function: lambda.Function }) =>
     (tpl().findResources('AWS::Lambda::Function')[logicalId(fn.function)]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
-  /** Every statement of the policies attached to a function's role. */
-  const roleStatements = (fn: { role: iam.Role }) =>
-    Object.values(tpl().findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(fn.role) }] } })).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+  /** The subscriptions to the three escalation topics (not the operators' alarm topic). */
+  const escalationSubscriptions = (properties: Record<string, unknown> = {}) => {
+    const topics = stack.escalations.topics.map((topic) => JSON.stringify({ Ref: logicalId(topic) }));
+    return Object.values(tpl().findResources('AWS::SNS::Subscription', { Properties: properties })).filter((s) => topics.includes(JSON.stringify(s.Properties.TopicArn)));
+  };
+  /** The example configuration's in-stack queue for a party. */
+  const inbox = (party: string) => {
+    const subscriber = stack.subscriptions.queues.get(party);
+    if (!subscriber) throw new Error(`the example configuration creates no queue for ${party}`);
+    return subscriber;
+  };
 
   beforeAll(() => {
-    // Prepare
-    app = new App({ context: cdkJsonContext(), outdir: tempDir('care-market-cdk-') });
-    stack = new CareMarketStack(app, 'CareMarketEarlyWarning');
-    applyNagChecks(app);
-
-    // Act: bundles the four functions with esbuild and runs cdk-nag, which throws on any finding.
+    // Act: bundles the seven functions with esbuild and runs cdk-nag, which throws on any finding.
     try {
-      const assembly = app.synth();
-      template = Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template);
+      ({ app, stack, template } = synthesize(exampleConfig(), { bundle: true }));
     } catch (error) {
       synthError = error;
     }
@@ -210,7 +158,7 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
 
       // Act
       const functions = tpl().findResources('AWS::Lambda::Function');
-      const ours = Object.keys(functions).filter((id) => !id.startsWith('BucketNotificationsHandler'));
+      const ours = Object.keys(functions);
 
       // Assess
       expect(ours.sort()).toEqual([...pipeline.keys()].sort());
@@ -345,25 +293,30 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       });
     });
 
-    it('queues ObjectCreated events for every source prefix, with a DLQ and a visibility timeout above ingest’s', () => {
-      // Prepare
-      const prefixes = Object.values(SOURCE_PREFIXES);
-
+    it('queues every object created in the landing bucket with its own notification property (no custom resource), with a DLQ and a visibility timeout above ingest’s', () => {
       // Act
-      const [notifications] = Object.values(tpl().findResources('Custom::S3BucketNotifications'));
+      const bucket = tpl().findResources('AWS::S3::Bucket')[logicalId(stack.landing.bucket)];
       const queue = tpl().findResources('AWS::SQS::Queue')[logicalId(stack.landing.queue)];
+      const queuePolicy = Object.entries(tpl().findResources('AWS::SQS::QueuePolicy')).find(([, p]) => JSON.stringify(p.Properties.Queues).includes(logicalId(stack.landing.queue)));
 
-      // Assess
-      expect(notifications?.Properties).toMatchObject({
-        BucketName: { Ref: logicalId(stack.landing.bucket) },
-        NotificationConfiguration: {
-          QueueConfigurations: prefixes.map((prefix) => ({
-            Events: ['s3:ObjectCreated:*'],
-            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: prefix }] } },
-            QueueArn: { 'Fn::GetAtt': [logicalId(stack.landing.queue), 'Arn'] },
-          })),
+      // Assess: dated deliveries (`<date>/...`) land outside the source prefixes, so no prefix filter
+      tpl().resourceCountIs('Custom::S3BucketNotifications', 0);
+      expect(bucket?.Properties.NotificationConfiguration).toEqual({
+        QueueConfigurations: [{ Event: 's3:ObjectCreated:*', Queue: { 'Fn::GetAtt': [logicalId(stack.landing.queue), 'Arn'] } }],
+      });
+      expect(bucket?.DependsOn).toContain(queuePolicy?.[0]);
+      expect(queuePolicy?.[1].Properties.PolicyDocument.Statement).toContainEqual({
+        Sid: 'LandingBucketEvents',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.landing.queue), 'Arn'] },
+        Condition: {
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::care-market-pilot-landing-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] } },
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
         },
       });
+      expect(bucket?.Properties.BucketName).toEqual({ 'Fn::Join': ['', ['care-market-pilot-landing-', { Ref: 'AWS::AccountId' }, '-', { Ref: 'AWS::Region' }]] });
       expect(queue?.Properties).toMatchObject({
         SqsManagedSseEnabled: true,
         VisibilityTimeout: 1800,
@@ -406,46 +359,47 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       const keyId = logicalId(stack.escalations.key);
 
       // Act
-      const topics = Object.values(tpl().findResources('AWS::SNS::Topic'));
+      const all = tpl().findResources('AWS::SNS::Topic');
+      const topics = stack.escalations.topics.map((topic) => all[logicalId(topic)]);
 
-      // Assess
-      expect(topics).toHaveLength(3);
+      // Assess: the fourth is the operators' alarm topic
+      expect(Object.keys(all)).toHaveLength(4);
       for (const topic of topics) {
-        expect(topic.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+        expect(topic?.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
       }
       tpl().hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
-    it('deny non-TLS publishing on every topic', () => {
+    it('deny non-TLS publishing on every topic (the alarm topic’s too)', () => {
       // Act
       const policies = Object.values(tpl().findResources('AWS::SNS::TopicPolicy'));
 
       // Assess
-      expect(policies).toHaveLength(3);
+      expect(policies).toHaveLength(4);
       for (const policy of policies) {
         expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
       }
     });
 
-    it('subscribe each example queue to all three topics with raw delivery, redrive, and its own party’s filter', () => {
+    it('subscribe each configured queue to all three topics with raw delivery, redrive, and its own party’s filter', () => {
       // Prepare
       const expected = [
-        [stack.subscribers.manchester, { recipient: ['E08000003'] }],
-        [stack.subscribers.northWestAdass, { recipientKind: ['adass-network'], region: ['North West'] }],
-        [stack.subscribers.nationalOversight, { recipient: ['national-market-oversight'] }],
+        ['E08000003', { recipient: ['E08000003'] }],
+        ['adass-north-west', { recipientKind: ['adass-network'], region: ['North West'] }],
+        ['national-market-oversight', { recipient: ['national-market-oversight'] }],
       ] as const;
 
       // Act
-      const subscriptions = Object.values(tpl().findResources('AWS::SNS::Subscription'));
+      const subscriptions = escalationSubscriptions();
 
-      // Assess
-      expect(subscriptions).toHaveLength(9);
-      for (const [subscriber, filterPolicy] of expected) {
+      // Assess: three queues and two mailboxes, each on three topics
+      expect(subscriptions).toHaveLength(15);
+      for (const [party, filterPolicy] of expected) {
         for (const topic of stack.escalations.topics) {
           tpl().hasResourceProperties('AWS::SNS::Subscription', {
             Protocol: 'sqs',
             TopicArn: { Ref: logicalId(topic) },
-            Endpoint: { 'Fn::GetAtt': [logicalId(subscriber.queue), 'Arn'] },
+            Endpoint: { 'Fn::GetAtt': [logicalId(inbox(party).queue), 'Arn'] },
             FilterPolicy: filterPolicy,
             FilterPolicyScope: Match.absent(),
             RawMessageDelivery: true,
@@ -455,44 +409,62 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       }
     });
 
-    it('never let an example subscription receive a message addressed to another recipient', () => {
+    it('subscribe each configured mailbox to all three topics as plain text, with its own party’s filter', () => {
+      // Prepare
+      const mailboxes = exampleConfig().subscriptions.flatMap((s) => (s.email ?? []).map((address) => ({ party: s.party, address })));
+
+      // Act
+      const emails = escalationSubscriptions({ Protocol: 'email' });
+
+      // Assess
+      expect(mailboxes).toHaveLength(2);
+      expect(emails).toHaveLength(6);
+      for (const { address } of mailboxes) {
+        for (const topic of stack.escalations.topics) {
+          tpl().hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: address, TopicArn: { Ref: logicalId(topic) }, RawMessageDelivery: Match.absent() });
+        }
+      }
+    });
+
+    it('never let a configured subscription receive a message addressed to another recipient', () => {
       // Prepare: the notices to every party, at every tier, for councils as host or placing council and
-      // naming any region, with the attributes the notifier publishes
-      const owner = new Map(Object.values(stack.subscribers).map((s) => [logicalId(s.queue), s]));
-      const intended = new Map([
-        [stack.subscribers.manchester, 'E08000003'],
-        [stack.subscribers.northWestAdass, 'adass-north-west'],
-        [stack.subscribers.nationalOversight, 'national-market-oversight'],
-      ]);
+      // naming any region, with the attributes the notifier publishes; each endpoint's party from the configuration
+      const partyOfEndpoint = new Map<string, string>();
+      for (const entry of exampleConfig().subscriptions) {
+        for (const address of entry.email ?? []) partyOfEndpoint.set(JSON.stringify(address), entry.party);
+        if (entry.createQueue) partyOfEndpoint.set(JSON.stringify({ 'Fn::GetAtt': [logicalId(inbox(entry.party).queue), 'Arn'] }), entry.party);
+      }
       const attributeSets = everyAddressedNotice().map((n) => ({ recipient: n.recipient.id, attributes: messageAttributes(n) }));
 
       // Act
-      const reach = Object.values(tpl().findResources('AWS::SNS::Subscription')).map((subscription) => {
-        const properties = subscription.Properties as { Endpoint: { 'Fn::GetAtt': [string, string] }; FilterPolicy?: FilterPolicy; FilterPolicyScope?: string };
-        const subscriber = owner.get(properties.Endpoint['Fn::GetAtt'][0])!;
+      const reach = escalationSubscriptions().map((subscription) => {
+        const properties = subscription.Properties as { Endpoint: unknown; FilterPolicy?: FilterPolicy; FilterPolicyScope?: string };
         const policy = properties.FilterPolicy;
         const received = new Set(attributeSets.filter((m) => policy !== undefined && matches(policy, m.attributes)).map((m) => m.recipient));
-        return { subscriber: intended.get(subscriber), scope: properties.FilterPolicyScope, policy, received: [...received] };
+        return { party: partyOfEndpoint.get(JSON.stringify(properties.Endpoint)), scope: properties.FilterPolicyScope, policy, received: [...received] };
       });
 
       // Assess
       expect(attributeSets.length).toBeGreaterThan(8000);
-      for (const { subscriber, scope, policy, received } of reach) {
+      expect(reach).toHaveLength(15);
+      for (const { party, scope, policy, received } of reach) {
+        expect(party).toBeDefined();
         expect(scope ?? 'MessageAttributes').toBe('MessageAttributes');
         expect(Object.keys(policy ?? {}).length).toBeLessThanOrEqual(5);
         expect(Object.values(policy ?? {}).reduce((combinations, values) => combinations * values.length, 1)).toBeLessThanOrEqual(150);
-        expect(received, `${subscriber}: ${JSON.stringify(policy)}`).toEqual([subscriber]);
+        expect(received, `${party}: ${JSON.stringify(policy)}`).toEqual([party]);
       }
     });
 
     it('use encrypted subscriber queues that redrive to their own DLQs', () => {
       // Prepare
-      const subscribers = Object.values(stack.subscribers);
+      const subscribers = [...stack.subscriptions.queues.values()];
 
       // Act
       const queues = tpl().findResources('AWS::SQS::Queue');
 
       // Assess
+      expect(subscribers).toHaveLength(3);
       for (const subscriber of subscribers) {
         expect(queues[logicalId(subscriber.queue)]?.Properties).toMatchObject({
           SqsManagedSseEnabled: true,
@@ -513,9 +485,9 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       expect(mappings).toEqual([]);
     });
 
-    it('may publish to the three topics with their key', () => {
+    it('may publish to the three topics with their key, the key actions named exactly', () => {
       // Act
-      const statements = roleStatements(stack.functions.publish);
+      const statements = roleStatements(tpl(), logicalId(stack.functions.publish.role));
 
       // Assess
       expect(statements).toContainEqual({
@@ -524,25 +496,15 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         Resource: expect.arrayContaining(stack.escalations.topics.map((topic) => ({ Ref: logicalId(topic) }))),
       });
       expect(statements).toContainEqual({
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Effect: 'Allow',
         Resource: { 'Fn::GetAtt': [logicalId(stack.escalations.key), 'Arn'] },
       });
     });
 
-    it.each(['escalate', 'publish'] as const)('lets %s stage, claim, release and mark outbox entries and query the indexes', (name) => {
-      // Prepare: TransactWriteItems is authorised per action it contains (Update, Put, ConditionCheck)
-      const table = { 'Fn::GetAtt': [logicalId(stack.signals.table), 'Arn'] };
-      const needed = ['dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:GetItem'];
-
-      // Act
-      const statement = roleStatements(stack.functions[name]).find((s) => JSON.stringify(s.Resource).includes(JSON.stringify(table)) && [s.Action].flat().includes('dynamodb:UpdateItem'));
-
-      // Assess
-      expect([statement?.Action].flat()).toEqual(expect.arrayContaining(needed));
-      expect(statement?.Resource).toEqual(
-        expect.arrayContaining([table, { 'Fn::Join': ['', [table, '/index/*']] }]),
-      );
+    it('runs one at a time (reserved concurrency 1), so a sweep never races another drain', () => {
+      // Act / Assess
+      expect(tpl().findResources('AWS::Lambda::Function')[logicalId(stack.functions.publish.function)]?.Properties.ReservedConcurrentExecutions).toBe(1);
     });
   });
 
@@ -654,7 +616,6 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
         EvaluationPeriods: 1,
         TreatMissingData: 'notBreaching',
       });
-      tpl().resourceCountIs('AWS::CloudWatch::Alarm', 3);
     });
   });
 
@@ -684,14 +645,17 @@ describe('CareMarketStack (synthesized with cdk-nag AwsSolutions)', () => {
       });
     });
 
-    it('accepts tokens of the configured issuer and audience from the Authorization header', () => {
+    it('accepts ID tokens of the stack’s own user pool and app client from the Authorization header', () => {
       // Act / Assess
       tpl().resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
       tpl().hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
         ApiId: { Ref: logicalId(stack.api.api) },
         AuthorizerType: 'JWT',
         IdentitySource: ['$request.header.Authorization'],
-        JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_REPLACEME', Audience: ['care-market-recipients'] },
+        JwtConfiguration: {
+          Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: logicalId(stack.userPool!.userPool) }]] },
+          Audience: [{ Ref: logicalId(stack.userPool!.client) }],
+        },
       });
     });
 
@@ -908,28 +872,4 @@ describe('pipeline bundling', () => {
     expect(source).toMatch(/from\s*"@aws-sdk\/client-sns"/);
     expect(existsSync(`${bundle}.map`)).toBe(true);
   });
-});
-
-describe('cdk CLI', () => {
-  it('synthesizes offline with `npx cdk synth --quiet` into the given output directory', async () => {
-    // Prepare
-    const output = tempDir('care-market-cli-');
-
-    // Act
-    const result = await run('npx', ['cdk', 'synth', '--quiet', '--output', output], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      timeout: 120_000,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const templates = readdirSync(output).filter((name) => name.endsWith('.template.json'));
-
-    // Assess
-    expect(result.stderr).not.toMatch(/docker/i);
-    expect(templates).toEqual(['CareMarketEarlyWarning.template.json']);
-    const template = JSON.parse(readFileSync(path.join(output, templates[0]!), 'utf8')) as {
-      Resources: Record<string, { Type: string }>;
-    };
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule')).toHaveLength(4);
-  }, 150_000);
 });
