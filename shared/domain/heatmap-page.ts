@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import {
   type HeatMap,
   type HeatMapCell,
+  type SafeguardingCount,
   type Share,
   TREND_MIN_CONCERNS_CHANGE,
   TREND_MIN_RELATIVE_CHANGE,
@@ -44,6 +45,9 @@ const percent = (share: number): string => `${decimal.format(share * 100)}%`;
 /** Round thresholds read better without trailing zeros: "5%" rather than "5.0%". */
 const boundPercent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
 const n = (count: number): string => integer.format(count);
+
+/** A safeguarding count as published: a number, or what a withheld count reads as ("fewer than 5", "withheld"). */
+const countText = (count: SafeguardingCount): string => (typeof count === 'number' ? n(count) : count.display);
 
 const describeShare = (share: Share, of: string): string =>
   share.share === null ? `no ${of}` : `${percent(share.share)} (${n(share.numerator)} of ${n(share.denominator)} ${of})`;
@@ -97,13 +101,16 @@ const METRICS: readonly MapMetric[] = [
     value: (cell) => cell.safeguarding.per100BedsLast12Months,
     breaks: [2, 5, 10, 20],
     formatBreak: (bound) => integer.format(bound),
-    describe: ({ safeguarding: s }) =>
-      (s.per100BedsLast12Months === null
-        ? 'no care home beds'
-        : `${decimal.format(s.per100BedsLast12Months)} per 100 care home beds (previous 12 months ` +
-          `${decimal.format(s.per100BedsPrevious12Months ?? 0)})`) +
-      `; all services ${n(s.concernsLast12Months)} concerns, previous 12 months ${n(s.concernsPrevious12Months)}, ` +
-      `${s.trend}; ${n(s.section42EnquiriesLast12Months)} section 42 enquiries`,
+    describe: ({ safeguarding: s }) => {
+      const rate = (value: number | null, withheld: boolean) => (withheld ? 'withheld' : value === null ? 'no care home beds' : decimal.format(value));
+      const last = rate(s.per100BedsLast12Months, s.suppressed.includes('per100BedsLast12Months'));
+      const previous = rate(s.per100BedsPrevious12Months, s.suppressed.includes('per100BedsPrevious12Months'));
+      return (
+        `${last} per 100 care home beds (previous 12 months ${previous}); all services ${countText(s.concernsLast12Months)} concerns, ` +
+        `previous 12 months ${countText(s.concernsPrevious12Months)}, trend ${s.trend ?? 'withheld'}; ` +
+        `${countText(s.section42EnquiriesLast12Months)} section 42 enquiries`
+      );
+    },
   },
   {
     id: 'stale',
