@@ -58,16 +58,21 @@ interface Term {
 }
 type Interval = readonly [number, number];
 
+/** Statuses already decided, by count: wholes come before their parts in SAFEGUARDING_COUNTS. */
+type Decided = ReadonlyMap<SafeguardingCountField, readonly Status[]>;
+
 /**
  * The values a withheld count could take for an attacker who knows the rule: 1-4 (0-4 where zeros are withheld
- * too, since the two look alike) or 5 and more, narrowed by the cell's other counts of which it is a part or the
- * whole (assumed known, which only makes the check stricter).
+ * too, since the two look alike) or 5 and more, narrowed by the same cell's other counts: at most its whole as
+ * published, and at least each of its parts (taken at their value, or 1 for "fewer than 5", which only makes
+ * the check stricter than what is published).
  */
-function domainOf(cells: readonly Cell[], index: number, field: SafeguardingCountField, status: Status, zerosWithheld: boolean): Interval {
+function domainOf(cells: readonly Cell[], index: number, field: SafeguardingCountField, status: Status, zerosWithheld: boolean, decided: Decided): Interval {
   const raw = (f: SafeguardingCountField) => rawCount(cells[index]!, f);
   const whole = WHOLE_OF[field];
-  const upper = whole === undefined ? Infinity : raw(whole);
-  const partsOf = SAFEGUARDING_COUNTS.filter((f) => WHOLE_OF[f] === field).map(raw);
+  const wholeStatus = whole === undefined ? undefined : decided.get(whole)?.[index];
+  const upper = whole === undefined || wholeStatus === 'withheld' ? Infinity : wholeStatus === 'shown' ? raw(whole) : SMALL_NUMBER_LIMIT - 1;
+  const partsOf = SAFEGUARDING_COUNTS.filter((f) => WHOLE_OF[f] === field).map((f) => (isSmall(raw(f)) ? 1 : raw(f)));
   const lower = Math.max(0, ...partsOf);
   const [lo, hi] = status === 'withheld' ? [SMALL_NUMBER_LIMIT, Infinity] : [zerosWithheld ? 0 : 1, SMALL_NUMBER_LIMIT - 1];
   return [Math.max(lo, lower), Math.min(hi, upper)];
@@ -98,7 +103,7 @@ function rawCount(cell: Cell, field: SafeguardingCountField): number {
 }
 
 /** The status of every cell's count of one field. */
-function statusesFor(cells: readonly Cell[], field: SafeguardingCountField): Status[] {
+function statusesFor(cells: readonly Cell[], field: SafeguardingCountField, decided: Decided): Status[] {
   const status: Status[] = cells.map((cell) => (isSmall(rawCount(cell, field)) ? 'small' : 'shown'));
   const value = (i: number) => rawCount(cells[i]!, field);
   const termsOf = (terms: readonly Term[]) => {
@@ -106,12 +111,12 @@ function statusesFor(cells: readonly Cell[], field: SafeguardingCountField): Sta
     return terms.map(({ cell, sign }) => ({
       sign,
       value: status[cell] === 'shown' ? value(cell) : null,
-      domain: domainOf(cells, cell, field, status[cell]!, zerosWithheld),
+      domain: domainOf(cells, cell, field, status[cell]!, zerosWithheld, decided),
     }));
   };
-  // A complement whose other counts pin it (care home concerns of 5 beside 5 concerns) would hide nothing.
-  const canHide = (i: number) => {
-    const [lo, hi] = domainOf(cells, i, field, 'withheld', false);
+  // A complement whose other counts pin it (care home concerns of 5 beside 5 concerns shown, or 0 beside 0) hides nothing.
+  const canHide = (i: number, as: Status) => {
+    const [lo, hi] = domainOf(cells, i, field, as, true, decided);
     return lo < hi;
   };
 
@@ -124,9 +129,9 @@ function statusesFor(cells: readonly Cell[], field: SafeguardingCountField): Sta
     const byCode = (a: number, b: number) => cells[a]!.area.code.localeCompare(cells[b]!.area.code);
     while (pinsAValue(termsOf(terms), outside)) {
       const next = councils
-        .filter((i) => status[i] === 'shown' && value(i) >= SMALL_NUMBER_LIMIT && canHide(i))
+        .filter((i) => status[i] === 'shown' && value(i) >= SMALL_NUMBER_LIMIT && canHide(i, 'withheld'))
         .sort((a, b) => value(a) - value(b) || byCode(a, b))[0];
-      const zero = councils.filter((i) => status[i] === 'shown' && value(i) === 0).sort(byCode)[0];
+      const zero = councils.filter((i) => status[i] === 'shown' && value(i) === 0 && canHide(i, 'zero')).sort(byCode)[0];
       if (next !== undefined) status[next] = 'withheld';
       else if (status[region] === 'shown') status[region] = 'withheld';
       // A small region whose every count is small (four councils of 1 in a region of 4): a zero blurs them.
@@ -147,7 +152,8 @@ const withheld = (status: Status): SafeguardingCount => ({ suppressed: true, dis
  * are null and listed in `suppressed`. Expects the map as built, with every count a number.
  */
 export function suppressSmallNumbers(heatMap: HeatMap): HeatMap {
-  const statuses = new Map(SAFEGUARDING_COUNTS.map((field) => [field, statusesFor(heatMap.cells, field)]));
+  const statuses = new Map<SafeguardingCountField, Status[]>();
+  for (const field of SAFEGUARDING_COUNTS) statuses.set(field, statusesFor(heatMap.cells, field, statuses));
   const cells = heatMap.cells.map((cell, i): Cell => {
     const safeguarding = { ...cell.safeguarding };
     const hidden = new Set<SafeguardingFigure>();

@@ -56,9 +56,13 @@ const shown = (count: SafeguardingCount): number | null => (typeof count === 'nu
 function domainOf(cell: HeatMapCell, field: SafeguardingCountField, cap: number, smallFrom: 0 | 1): number[] {
   const count = cell.safeguarding[field];
   if (typeof count === 'number') return [count];
-  const whole = { section42EnquiriesLast12Months: 'concernsLast12Months', careHomeConcernsLast12Months: 'concernsLast12Months', careHomeConcernsPrevious12Months: 'concernsPrevious12Months' } as const;
-  const upper = field in whole ? (shown(cell.safeguarding[whole[field as keyof typeof whole]]) ?? cap) : cap;
-  const [lo, hi] = count.display === FEWER_THAN_5 ? [smallFrom, 4] : [5, cap];
+  // A part is at most its whole, as published; a whole at least each part shown or withheld (5 or more).
+  const wholes = { section42EnquiriesLast12Months: 'concernsLast12Months', careHomeConcernsLast12Months: 'concernsLast12Months', careHomeConcernsPrevious12Months: 'concernsPrevious12Months' } as const;
+  const whole = field in wholes ? cell.safeguarding[wholes[field as keyof typeof wholes]] : undefined;
+  const upper = whole === undefined ? cap : typeof whole === 'number' ? whole : whole.display === FEWER_THAN_5 ? 4 : cap;
+  const parts = Object.entries(wholes).filter(([, w]) => w === field).map(([part]) => cell.safeguarding[part as SafeguardingCountField]);
+  const lower = Math.max(0, ...parts.map((part) => (typeof part === 'number' ? part : part.display === WITHHELD ? 5 : 0)));
+  const [lo, hi] = count.display === FEWER_THAN_5 ? [Math.max(smallFrom, lower), 4] : [Math.max(5, lower), cap];
   return Array.from({ length: Math.max(0, Math.min(hi, upper) - lo + 1) }, (_, i) => lo + i);
 }
 
