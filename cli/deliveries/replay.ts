@@ -6,13 +6,14 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { REPLAY_DATE_ENV } from '../../shared/adapters/clock.js';
+import { DynamoAssessmentHistory } from '../../shared/adapters/dynamodb/assessment-history.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { S3Objects } from '../../shared/adapters/s3/objects.js';
 import { ENGLAND_CODE, HeatMap } from '../../shared/domain/heatmap.js';
 import { IsoDate, type QuarantineRecord, type SubjectType } from '../../shared/domain/model.js';
 import { LOCAL_RESOURCE_NAMES } from '../local/engines.js';
 import { invoke } from '../local/invoke.js';
-import { deliveryQuarantineJsonl, escalationsJsonl, scoresCsv } from '../local/outputs.js';
+import { deliveryQuarantineJsonl, escalationsJsonl, scoresContext, scoresCsv } from '../local/outputs.js';
 import { type DeliveredMessage, drainQueues } from '../local/queues.js';
 import { type LandedFile, type LocalStack, startLocalStack, timedStep } from '../local/stack.js';
 
@@ -98,12 +99,13 @@ async function replayDay(stack: LocalStack, stores: DynamoStores, options: Repla
   const [locations, providers, groups, quarantine] = await Promise.all([assessed('location'), assessed('provider'), assessed('group'), stores.listQuarantine()]);
   const quarantined = quarantine.filter((record) => !seen.has(quarantineKey(record)));
   for (const record of quarantined) seen.add(quarantineKey(record));
+  const context = await scoresContext(stores, new DynamoAssessmentHistory(stack.dynamo, LOCAL_RESOURCE_NAMES.table), { locations, providers, groups }, date);
   const heatMapJson = await new S3Objects(stack.s3).getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${date}.json`);
 
   const dayDir = join(options.outDir, date);
   await mkdir(dayDir, { recursive: true });
   await Promise.all([
-    writeFile(join(dayDir, 'scores.csv'), scoresCsv({ locations, providers, groups })),
+    writeFile(join(dayDir, 'scores.csv'), scoresCsv({ locations, providers, groups }, context)),
     writeFile(join(dayDir, 'escalations.jsonl'), escalationsJsonl(delivered)),
     writeFile(join(dayDir, 'quarantine.jsonl'), deliveryQuarantineJsonl(quarantined)),
     writeFile(join(dayDir, 'heatmap.json'), heatMapJson),

@@ -3,6 +3,7 @@
 // subscriber queues received, write out/ and stop the engines. Each run starts from empty engines.
 import { groupBy } from '../../shared/domain/collections.js';
 import { mkdir, readFile } from 'node:fs/promises';
+import { DynamoAssessmentHistory } from '../../shared/adapters/dynamodb/assessment-history.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { addWorkingDays } from '../../shared/domain/episode.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
@@ -17,7 +18,7 @@ import { LOCAL_RESOURCE_NAMES } from './engines.js';
 import { acknowledgementRequest, invoke } from './invoke.js';
 import { type LambdaHandler, type LandedFile, startLocalStack, timedStep } from './stack.js';
 import { type DeliveredMessage, drainQueues } from './queues.js';
-import { writeOutputs } from './outputs.js';
+import { scoresContext, writeOutputs } from './outputs.js';
 
 /** The embedded default: the register extract's date, and a month and a half of signals after it. */
 export const DEFAULTS = {
@@ -117,13 +118,15 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
       const output = new S3Objects(s3);
       const heatMapPage = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.html`);
       const heatMapJson = await output.getText(LOCAL_RESOURCE_NAMES.outputBucket, `heatmap/${asOf}.json`);
-      return { locations, providers, groups, quarantine, audit, heatMapPage, heatMapJson };
+      const scores = await scoresContext(stores, new DynamoAssessmentHistory(dynamo, LOCAL_RESOURCE_NAMES.table), { locations, providers, groups }, asOf);
+      return { locations, providers, groups, quarantine, audit, heatMapPage, heatMapJson, scores };
     });
 
     const heatMapCells = (JSON.parse(result.heatMapJson) as { cells: unknown[] }).cells.length;
     await mkdir(options.outDir, { recursive: true });
     await writeOutputs(options.outDir, {
       assessments: result,
+      scoresContext: result.scores,
       quarantine: result.quarantine,
       delivered,
       heatMapJson: result.heatMapJson,

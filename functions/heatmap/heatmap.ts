@@ -3,6 +3,7 @@
 import { type HeatMap, buildHeatMap } from '../../shared/domain/heatmap.js';
 import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
 import { marketFactsFor } from '../../shared/domain/market-facts.js';
+import { suppressSmallNumbers } from '../../shared/domain/small-numbers.js';
 import type { IsoDate } from '../../shared/domain/model.js';
 import { successionAt, successionInput } from '../../shared/domain/succession.js';
 import type { ObjectSink } from '../../shared/ports/objects.js';
@@ -36,7 +37,8 @@ export async function publishHeatMap(ports: HeatMapPorts, bucket: string, asOf: 
     ports.assessments.assessmentsAsOf(asOf, 'location'),
     ports.assessments.assessmentsAsOf(asOf, 'provider'),
   ]);
-  const heatMap = buildHeatMap({ asOf, modelVersion, locations, facts, locationAssessments, providerAssessments, links });
+  // Published for anyone: small safeguarding counts are withheld (escalations to named recipients keep exact counts).
+  const heatMap = suppressSmallNumbers(buildHeatMap({ asOf, modelVersion, locations, facts, locationAssessments, providerAssessments, links }));
   const jsonKey = `heatmap/${asOf}.json`;
   const pageKey = `heatmap/${asOf}.html`;
   await ports.output.putText(bucket, jsonKey, `${JSON.stringify(heatMap, null, 1)}\n`, 'application/json');

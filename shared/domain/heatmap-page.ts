@@ -1,13 +1,10 @@
 // The heat map as one self-contained HTML page: opened from a file or S3, so nothing may load from elsewhere.
 import { getBoundarySegmentsForHexJSON, renderHexJSON } from 'd3-hexjson';
 import * as z from 'zod/mini';
-import {
-  type HeatMap,
-  type HeatMapCell,
-  type Share,
-  TREND_MIN_CONCERNS_CHANGE,
-  TREND_MIN_RELATIVE_CHANGE,
-} from './heatmap.js';
+import { COUNCIL_CODES } from './council-codes.js';
+import { type HeatMap, type HeatMapCell, type SafeguardingCount, TREND_MIN_CONCERNS_CHANGE, TREND_MIN_RELATIVE_CHANGE } from './heatmap.js';
+import { boundPercent, classOf, countText, decimal, legendLabels, METRICS, n, PALETTE } from './heatmap-metrics.js';
+import { SCRIPT, styles } from './heatmap-page-assets.js';
 import { STALE_RETURN_MONTHS } from './market-facts.js';
 import { ADASS_REGIONS } from './model.js';
 
@@ -20,115 +17,6 @@ type RegionHexJson = { layout: HexJson['layout']; hexes: Record<string, { q: num
 
 const MAP_WIDTH = 620;
 const MAP_HEIGHT = 560;
-
-/** Viridis, light to dark: sequential, distinguishable with every common colour-vision deficiency and in greyscale. */
-const PALETTE = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'] as const;
-
-interface MapMetric {
-  id: string;
-  /** The <select> option and table heading. */
-  label: string;
-  /** Null is no data (grey); Infinity sorts into the top class. */
-  value: (cell: HeatMapCell) => number | null;
-  /** Lower bounds of the upper four classes; fixed so a colour means the same thing every month. */
-  breaks: readonly [number, number, number, number];
-  formatBreak: (bound: number) => string;
-  /** The figures behind the value, in words, for tooltips, screen readers and the table. */
-  describe: (cell: HeatMapCell) => string;
-}
-
-const integer = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const ratioFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const percent = (share: number): string => `${decimal.format(share * 100)}%`;
-/** Round thresholds read better without trailing zeros: "5%" rather than "5.0%". */
-const boundPercent = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 1 });
-const n = (count: number): string => integer.format(count);
-
-const describeShare = (share: Share, of: string): string =>
-  share.share === null ? `no ${of}` : `${percent(share.share)} (${n(share.numerator)} of ${n(share.denominator)} ${of})`;
-
-const METRICS: readonly MapMetric[] = [
-  {
-    id: 'red-beds',
-    label: 'Share of beds at Red locations',
-    value: (cell) => cell.redBeds.share,
-    breaks: [0.02, 0.05, 0.1, 0.2],
-    formatBreak: (bound) => boundPercent.format(bound),
-    describe: (cell) => describeShare(cell.redBeds, 'beds'),
-  },
-  {
-    id: 'poorly-rated',
-    label: 'Share of rated beds rated Requires improvement or Inadequate',
-    value: (cell) => cell.poorlyRatedBeds.overall.share,
-    breaks: [0.1, 0.2, 0.3, 0.4],
-    formatBreak: (bound) => boundPercent.format(bound),
-    describe: (cell) => {
-      const { overall, byKind, bySize } = cell.poorlyRatedBeds;
-      if (overall.share === null) return describeShare(overall, 'rated beds');
-      const part = (label: string, share: Share): string =>
-        share.share === null ? '' : `, ${label} ${percent(share.share)} of ${n(share.denominator)}`;
-      return (
-        describeShare(overall, 'rated beds') +
-        part('nursing', byKind['nursing-home']) +
-        part('residential', byKind['residential-home']) +
-        part('small', bySize.small) +
-        part('medium', bySize.medium) +
-        part('large', bySize.large)
-      );
-    },
-  },
-  {
-    id: 'absorption',
-    label: 'Beds at Red providers per admittable vacancy',
-    // No vacancies at all to take in beds at Red providers is the worst case, not missing data.
-    value: ({ absorption }) => absorption.ratio ?? (absorption.exceedsVacancies ? Infinity : null),
-    breaks: [0.25, 0.5, 1, 2],
-    formatBreak: (bound) => ratioFormat.format(bound),
-    describe: ({ absorption }) =>
-      `${n(absorption.bedsAtRedProviders)} beds at Red providers, ` +
-      `${n(absorption.admittableVacancies)} admittable vacancies` +
-      (absorption.ratio === null ? '' : ` (${ratioFormat.format(absorption.ratio)} per vacancy)`) +
-      (absorption.exceedsVacancies ? ': more than the vacancies' : ''),
-  },
-  {
-    id: 'concerns',
-    label: 'Safeguarding concerns per 100 care home beds (12 months)',
-    value: (cell) => cell.safeguarding.per100BedsLast12Months,
-    breaks: [2, 5, 10, 20],
-    formatBreak: (bound) => integer.format(bound),
-    describe: ({ safeguarding: s }) =>
-      (s.per100BedsLast12Months === null
-        ? 'no care home beds'
-        : `${decimal.format(s.per100BedsLast12Months)} per 100 care home beds (previous 12 months ` +
-          `${decimal.format(s.per100BedsPrevious12Months ?? 0)})`) +
-      `; all services ${n(s.concernsLast12Months)} concerns, previous 12 months ${n(s.concernsPrevious12Months)}, ` +
-      `${s.trend}; ${n(s.section42EnquiriesLast12Months)} section 42 enquiries`,
-  },
-  {
-    id: 'stale',
-    label: 'Share of care homes with stale capacity returns',
-    value: (cell) => cell.staleReturns.share,
-    breaks: [0.05, 0.1, 0.2, 0.4],
-    formatBreak: (bound) => boundPercent.format(bound),
-    describe: (cell) => describeShare(cell.staleReturns, 'care homes'),
-  },
-];
-
-function classOf(metric: MapMetric, cell: HeatMapCell | undefined): string {
-  const value = cell ? metric.value(cell) : null;
-  if (value === null) return 'none';
-  return String(metric.breaks.filter((bound) => value >= bound).length);
-}
-
-function legendLabels(metric: MapMetric): string[] {
-  const bounds = metric.breaks.map(metric.formatBreak);
-  return PALETTE.map((_, i) => {
-    if (i === 0) return `under ${bounds[0]}`;
-    if (i === bounds.length) return `${bounds[i - 1]} or more`;
-    return `${bounds[i - 1]} to under ${bounds[i]}`;
-  });
-}
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -155,6 +43,12 @@ function deregistrationLine({ deregistrations: d }: HeatMapCell): string {
   );
 }
 
+/** The hex's label: its council's short code over the value of each metric (CSS shows the chosen one). */
+function hexLabel(code: string, cell: HeatMapCell | undefined): string {
+  const values = METRICS.map((metric) => `<tspan class="value" data-metric="${metric.id}">${escapeHtml(cell ? metric.short(cell) : '–')}</tspan>`).join('');
+  return `<text class="code" y="-1.5">${escapeHtml(code)}</text><text y="6.5">${values}</text>`;
+}
+
 function mapSvg(heatMap: HeatMap, hexjson: HexJson): string {
   const councils = new Map(heatMap.cells.filter((c) => c.area.level === 'council').map((c) => [c.area.code, c]));
   const withRegions: RegionHexJson = {
@@ -168,20 +62,26 @@ function mapSvg(heatMap: HeatMap, hexjson: HexJson): string {
   };
   const hexes = renderHexJSON(withRegions, MAP_WIDTH, MAP_HEIGHT).map((hex) => {
     const cell = councils.get(hex.key);
+    const code = COUNCIL_CODES.get(hex.key) ?? hex.key;
     const lines = cell ? figureLines(cell) : [`${hexjson.hexes[hex.key]?.n ?? hex.key}: no data`];
     const classes = METRICS.map((metric) => ` data-${metric.id}="${classOf(metric, cell)}"`).join('');
     const region = cell?.area.region ? ` data-region="${escapeHtml(cell.area.region)}"` : '';
+    // Two rings inside the hex, dark then light, so the focused council stands out on every fill.
     return (
       `<g class="hex" transform="translate(${hex.x.toFixed(2)} ${hex.y.toFixed(2)})" tabindex="0" role="img"` +
-      ` aria-label="${escapeHtml(lines.join('. '))}"${region}${classes}>` +
-      `<title>${escapeHtml(lines.join('\n'))}</title><polygon points="${hex.points}"/></g>`
+      ` data-code="${escapeHtml(code)}" aria-label="${escapeHtml(lines.join('. '))}"${region}${classes}>` +
+      `<title>${escapeHtml(lines.join('\n'))}</title><polygon class="fill" points="${hex.points}"/>` +
+      `<polygon class="ring outer" points="${hex.points}" transform="scale(0.86)"/>` +
+      `<polygon class="ring inner" points="${hex.points}" transform="scale(0.7)"/>` +
+      `${hexLabel(code, cell)}</g>`
     );
   });
   const boundaries = getBoundarySegmentsForHexJSON(withRegions, MAP_WIDTH, MAP_HEIGHT, 'region')
     .map((s) => `M${s.x1.toFixed(2)} ${s.y1.toFixed(2)}L${s.x2.toFixed(2)} ${s.y2.toFixed(2)}`)
     .join('');
-  return `<svg id="map" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" role="group" aria-labelledby="map-title">
-<title id="map-title">Hex map of England's ${hexes.length} councils with adult social care duties; each hex is one council. Use Tab to move between councils.</title>
+  // Chromium would otherwise stop on the <svg> itself between the controls and the first hex.
+  return `<svg id="map" tabindex="-1" viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}" role="group" aria-labelledby="map-title">
+<title id="map-title">Hex map of England's ${hexes.length} councils with adult social care duties; each hex is one council, labelled with a short code and the chosen figure. Use Tab to move between councils.</title>
 <defs><pattern id="no-data" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#d4d4d4"/><path d="M0 0V6" stroke="#a3a3a3" stroke-width="2"/></pattern></defs>
 ${hexes.join('\n')}
 <path class="boundaries" d="${boundaries}" aria-hidden="true"/>
@@ -200,94 +100,99 @@ ${items.join('\n')}
   }).join('\n');
 }
 
+interface Figure {
+  text: string;
+  /** What the column sorts by: a number, or '' for a withheld or missing figure (sorted last). */
+  sort: number | '';
+}
+interface Column {
+  heading: string;
+  type: 'text' | 'number';
+  figure: (cell: HeatMapCell) => Figure | string;
+}
+
+const share = (value: number | null): Figure => (value === null ? { text: '–', sort: '' } : { text: decimal.format(value * 100), sort: value * 100 });
+const count = (value: number): Figure => ({ text: n(value), sort: value });
+/** "fewer than 5" sorts as the middle of 1 to 4; "withheld" (5 or more, unknown) last. */
+const safeguardingCount = (value: SafeguardingCount): Figure =>
+  typeof value === 'number' ? count(value) : { text: countText(value), sort: value.display === 'fewer than 5' ? 2.5 : '' };
+
+const COLUMNS: readonly Column[] = [
+  { heading: 'Locations', type: 'number', figure: (c) => count(c.locations) },
+  { heading: 'Beds', type: 'number', figure: (c) => count(c.beds) },
+  { heading: 'Providers', type: 'number', figure: (c) => count(c.providers) },
+  { heading: 'Beds at Red locations (%)', type: 'number', figure: (c) => share(c.redBeds.share) },
+  { heading: 'Rated beds rated RI or Inadequate (%)', type: 'number', figure: (c) => share(c.poorlyRatedBeds.overall.share) },
+  {
+    heading: 'Beds at Red providers per admittable vacancy',
+    type: 'number',
+    figure: ({ absorption: a }) =>
+      a.ratio !== null ? { text: decimal.format(a.ratio), sort: a.ratio } : a.exceedsVacancies ? { text: 'no vacancies', sort: Number.MAX_VALUE } : { text: '–', sort: '' },
+  },
+  {
+    heading: 'Safeguarding concerns per 100 care home beds',
+    type: 'number',
+    figure: ({ safeguarding: s }) =>
+      s.per100BedsLast12Months !== null
+        ? { text: decimal.format(s.per100BedsLast12Months), sort: s.per100BedsLast12Months }
+        : { text: typeof s.careHomeConcernsLast12Months === 'number' ? '–' : 'withheld', sort: '' },
+  },
+  { heading: 'Safeguarding concerns, all services (12 months)', type: 'number', figure: (c) => safeguardingCount(c.safeguarding.concernsLast12Months) },
+  { heading: 'Section 42 enquiries (12 months)', type: 'number', figure: (c) => safeguardingCount(c.safeguarding.section42EnquiriesLast12Months) },
+  { heading: 'Concerns trend', type: 'text', figure: (c) => c.safeguarding.trend ?? 'withheld' },
+  { heading: 'Care homes with stale returns (%)', type: 'number', figure: (c) => share(c.staleReturns.share) },
+];
+
+function figureCells(cell: HeatMapCell): string {
+  return COLUMNS.map((column) => {
+    const figure = column.figure(cell);
+    if (typeof figure === 'string') return `<td>${escapeHtml(figure)}</td>`;
+    return `<td class="num" data-sort="${figure.sort}">${escapeHtml(figure.text)}</td>`;
+  }).join('');
+}
+
+/** Every council's figures in numbers; each heading is a button that sorts by it (aria-sort says how). */
+function councilTable(heatMap: HeatMap, asOfText: string): string {
+  const headings = [
+    { heading: 'Code', type: 'text' },
+    { heading: 'Council', type: 'text' },
+    { heading: 'ADASS region', type: 'text' },
+    ...COLUMNS,
+  ];
+  const rows = heatMap.cells
+    .filter((cell) => cell.area.level === 'council')
+    .map((cell) => {
+      const code = COUNCIL_CODES.get(cell.area.code) ?? cell.area.code;
+      return (
+        `<tr data-region="${escapeHtml(cell.area.region ?? '')}"><td>${escapeHtml(code)}</td><th scope="row">${escapeHtml(cell.area.name)}</th>` +
+        `<td>${escapeHtml(cell.area.region ?? '')}</td>${figureCells(cell)}</tr>`
+      );
+    });
+  return `<div class="table-wrap"><table id="councils">
+<caption>Councils, as of ${escapeHtml(asOfText)}: select a heading to sort by it</caption>
+<thead><tr>${headings.map((h) => `<th scope="col" data-type="${h.type}"><button type="button">${escapeHtml(h.heading)}</button></th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table></div>`;
+}
+
 function summaryTable(heatMap: HeatMap, asOfText: string): string {
   const rows = heatMap.cells
     .filter((cell) => cell.area.level !== 'council')
     .map((cell) => {
       const region = cell.area.level === 'region' ? ` data-region="${escapeHtml(cell.area.code)}"` : '';
-      const figures = [
-        n(cell.locations),
-        n(cell.beds),
-        `${n(cell.providers)} (${n(cell.sharedProviders)} shared)`,
-        ...METRICS.map((metric) => metric.describe(cell)),
-      ];
-      const tds = figures.map((f) => `<td>${escapeHtml(f)}</td>`).join('');
-      return `<tr${region}><th scope="row">${escapeHtml(cell.area.name)}</th>${tds}</tr>`;
+      return `<tr${region}><th scope="row">${escapeHtml(cell.area.name)}</th>${figureCells(cell)}</tr>`;
     });
-  const headings = ['Area', 'Locations', 'Beds', 'Providers', ...METRICS.map((metric) => metric.label)];
-  return `<table>
+  const headings = ['Area', ...COLUMNS.map((column) => column.heading)];
+  return `<div class="table-wrap"><table id="regions">
 <caption>ADASS regions and England, as of ${escapeHtml(asOfText)}</caption>
 <thead><tr>${headings.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`;
+</table></div>`;
 }
-
-function styles(): string {
-  const colourRules = METRICS.flatMap((metric) =>
-    PALETTE.map(
-      (colour, i) => `main[data-metric="${metric.id}"] .hex[data-${metric.id}="${i}"] polygon{fill:${colour}}`,
-    ),
-  );
-  const legendRules = METRICS.map(
-    (metric) => `main[data-metric="${metric.id}"] .legend[data-legend="${metric.id}"]{display:flex}`,
-  );
-  const regionRules = ADASS_REGIONS.map(
-    (region) =>
-      `main[data-filter-region="${region}"] [data-region]:not([data-region="${region}"]){opacity:.2}`,
-  );
-  return `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fff}
-header,main,footer{max-width:1100px;margin:0 auto;padding:0 1rem}
-header p{margin:.25rem 0;color:#404040}
-.controls{display:flex;flex-wrap:wrap;gap:1rem;align-items:end;margin:1rem 0}
-.controls label{display:flex;flex-direction:column;font-weight:600;gap:.25rem}
-select,button{font:inherit;padding:.25rem}
-.layout{display:grid;grid-template-columns:minmax(0,620px) minmax(240px,1fr);gap:1.5rem;align-items:start}
-@media (max-width:800px){.layout{grid-template-columns:1fr}}
-svg{width:100%;height:auto}
-.hex polygon{fill:url(#no-data);stroke:#fff;stroke-width:1}
-.hex:focus polygon,.hex:hover polygon{stroke:#000;stroke-width:3}
-.boundaries{fill:none;stroke:#1a1a1a;stroke-width:2;stroke-linecap:round;pointer-events:none}
-.legend{display:none;flex-direction:column;list-style:none;padding:0;margin:0 0 1rem;gap:.25rem}
-.legend li{display:flex;align-items:center;gap:.5rem}
-.swatch{display:inline-block;width:1.5rem;height:1rem;border:1px solid #808080}
-.swatch.no-data{background:repeating-linear-gradient(45deg,#d4d4d4 0 3px,#a3a3a3 3px 5px)}
-#details{white-space:pre-line;border-left:4px solid #21918c;padding:.5rem .75rem;background:#f5f5f5;min-height:6rem}
-table{border-collapse:collapse;margin:1.5rem 0;font-size:.875rem}
-caption{text-align:left;font-weight:600;margin-bottom:.5rem}
-th,td{border:1px solid #c8c8c8;padding:.3rem .5rem;text-align:left;vertical-align:top}
-thead th{background:#f0f0f0}
-footer{font-size:.8125rem;color:#404040;margin:1.5rem auto}
-${[...colourRules, ...legendRules, ...regionRules].join('\n')}`;
-}
-
-const SCRIPT = `(() => {
-  const main = document.querySelector('main');
-  const metric = document.getElementById('metric');
-  const region = document.getElementById('region');
-  const details = document.getElementById('details');
-  // Browsers restore form values on reload: start from what the selects show.
-  const sync = () => { main.dataset.metric = metric.value; main.dataset.filterRegion = region.value; };
-  metric.addEventListener('change', sync);
-  region.addEventListener('change', sync);
-  sync();
-  const show = (event) => {
-    const hex = event.target.closest('.hex');
-    if (hex) details.textContent = hex.querySelector('title').textContent;
-  };
-  const map = document.getElementById('map');
-  map.addEventListener('focusin', show);
-  map.addEventListener('mouseover', show);
-  document.getElementById('download').addEventListener('click', () => {
-    const data = document.getElementById('heatmap-data');
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([data.textContent], { type: 'application/json' }));
-    link.download = data.dataset.filename;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  });
-})();`;
 
 function formatDate(date: string): string {
   return new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
@@ -318,7 +223,7 @@ ${styles()}
 <header>
 <h1>Care market heat map: England</h1>
 <p>As of <time datetime="${escapeHtml(heatMap.asOf)}">${escapeHtml(asOfText)}</time> · risk model version ${escapeHtml(heatMap.modelVersion)}</p>
-<p>Figures are counts and shares for each council area; no person is named or identifiable.</p>
+<p>Figures are counts and shares for each council area; no person is named or identifiable. Safeguarding counts from 1 to 4 read "fewer than 5", and a count is "withheld" (5 or more) where a total would otherwise give a smaller one away.</p>
 </header>
 <main data-metric="${defaultMetric?.id ?? ''}" data-filter-region="">
 <div class="controls" role="group" aria-label="Map options">
@@ -328,11 +233,12 @@ ${styles()}
 </div>
 <div class="layout">
 ${mapSvg(heatMap, HexJson.parse(hexjson))}
-<section aria-label="Legend and council figures">
+<section class="panel" aria-label="Legend and council figures">
 ${legends()}
-<div id="details" aria-live="polite">Hover over or tab to a council to see its figures.</div>
+<div id="details" aria-live="polite">Tap, hover over or tab to a council to see its figures.</div>
 </section>
 </div>
+${councilTable(heatMap, asOfText)}
 ${summaryTable(heatMap, asOfText)}
 <details>
 <summary>How the figures are worked out</summary>
@@ -342,7 +248,8 @@ ${summaryTable(heatMap, asOfText)}
 <li>Admittable vacancies: vacancies declared in the latest Capacity Tracker return of care homes accepting admissions, leaving out homes of Red providers.</li>
 <li>Safeguarding concerns: those described in the 12 months to the as-of date, against the 12 months before. The trend is rising or falling when concerns changed by at least ${trendPct} and by at least ${TREND_MIN_CONCERNS_CHANGE}; otherwise steady.</li>
 <li>Stale returns: care homes whose latest Capacity Tracker return is ${STALE_RETURN_MONTHS} or more months behind the as-of month, or that never sent one.</li>
-<li>Grey hatched hexes have nothing to divide by (for example, no care homes).</li>
+<li>Grey hatched hexes have nothing to divide by (for example, no care homes), or a withheld figure: a rate or trend from a withheld count is withheld too.</li>
+<li>Colours: viridis, light (low) to dark (high), readable with any common colour-vision deficiency and in greyscale; each hex is labelled with its council's short code and value, as in the councils table.</li>
 </ul>
 </details>
 </main>

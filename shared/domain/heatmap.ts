@@ -55,6 +55,31 @@ export type Share = z.infer<typeof Share>;
 export const Trend = z.enum(['rising', 'falling', 'steady']);
 export type Trend = z.infer<typeof Trend>;
 
+/**
+ * What a withheld safeguarding count reads as, for audiences that may not see small numbers (shared/domain/
+ * small-numbers.ts): a count from 1 to 4 reads "fewer than 5"; a count of 5 or more withheld so that a smaller
+ * one cannot be worked out from a total by subtraction reads "withheld". Zero is shown, unless it is withheld
+ * (as "fewer than 5") to blur a small region whose every count is small.
+ */
+export const FEWER_THAN_5 = 'fewer than 5';
+export const WITHHELD = 'withheld';
+export const SuppressedCount = z.object({ suppressed: z.literal(true), display: z.enum([FEWER_THAN_5, WITHHELD]) });
+export type SuppressedCount = z.infer<typeof SuppressedCount>;
+/** A count as built (a number), or withheld from an aggregate audience. */
+export const SafeguardingCount = z.union([Count, SuppressedCount]);
+export type SafeguardingCount = z.infer<typeof SafeguardingCount>;
+
+// prettier-ignore
+export const SAFEGUARDING_COUNTS = ['concernsLast12Months', 'concernsPrevious12Months', 'section42EnquiriesLast12Months', 'careHomeConcernsLast12Months', 'careHomeConcernsPrevious12Months'] as const;
+export type SafeguardingCountField = (typeof SAFEGUARDING_COUNTS)[number];
+// prettier-ignore
+export const SAFEGUARDING_DERIVED = ['per100BedsLast12Months', 'per100BedsPrevious12Months', 'perLocationLast12Months', 'perLocationPrevious12Months', 'trend'] as const;
+export const SafeguardingFigure = z.enum([...SAFEGUARDING_COUNTS, ...SAFEGUARDING_DERIVED]);
+export type SafeguardingFigure = z.infer<typeof SafeguardingFigure>;
+
+/** The number behind a count, or null when it is withheld. */
+export const countValue = (count: SafeguardingCount): number | null => (typeof count === 'number' ? count : null);
+
 export const HeatMapCell = z.object({
   area: Area,
   locations: Count,
@@ -86,18 +111,21 @@ export const HeatMapCell = z.object({
     exceedsVacancies: z.boolean(),
   }),
   safeguarding: z.object({
-    concernsLast12Months: Count,
-    concernsPrevious12Months: Count,
-    section42EnquiriesLast12Months: Count,
-    careHomeConcernsLast12Months: Count,
-    careHomeConcernsPrevious12Months: Count,
-    /** Care home concerns per 100 care home beds; null without care home beds. */
+    concernsLast12Months: SafeguardingCount,
+    concernsPrevious12Months: SafeguardingCount,
+    section42EnquiriesLast12Months: SafeguardingCount,
+    careHomeConcernsLast12Months: SafeguardingCount,
+    careHomeConcernsPrevious12Months: SafeguardingCount,
+    /** Care home concerns per 100 care home beds; null without care home beds or when the count is withheld. */
     per100BedsLast12Months: z.nullable(z.number().check(z.gte(0))),
     per100BedsPrevious12Months: z.nullable(z.number().check(z.gte(0))),
     /** All concerns per location; null without locations. */
     perLocationLast12Months: z.nullable(z.number().check(z.gte(0))),
     perLocationPrevious12Months: z.nullable(z.number().check(z.gte(0))),
-    trend: Trend,
+    /** Null when either period's count is withheld. */
+    trend: z.nullable(Trend),
+    /** The figures withheld for small numbers: counts read as their `display`, rates and the trend are null. */
+    suppressed: z.array(SafeguardingFigure),
   }),
   /** Care homes with a stale Capacity Tracker return, over care homes whose facts are known. */
   staleReturns: Share,
@@ -329,6 +357,7 @@ function toCell(
       perLocationLast12Months: rate(tally.concernsLast12Months, tally.locations),
       perLocationPrevious12Months: rate(tally.concernsPrevious12Months, tally.locations),
       trend: trendOf(tally.concernsLast12Months, tally.concernsPrevious12Months),
+      suppressed: [],
     },
     staleReturns: share(tally.staleReturns, tally.careHomesWithFacts),
     deregistrations: tally.deregistrations,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ENGLAND_CODE, type HeatMap } from '../../shared/domain/heatmap.js';
 import { renderHeatMapPage } from '../../shared/domain/heatmap-page.js';
+import { suppressSmallNumbers } from '../../shared/domain/small-numbers.js';
 import { COUNCILS_HEXMAP } from '../../shared/reference/hexmap.js';
 import { heatMapOfOneRedHome as heatMap, LEEDS } from '../support/fixtures.js';
 
@@ -18,7 +19,9 @@ describe('renderHeatMapPage', () => {
     const html = renderHeatMapPage(data, HEXJSON);
 
     // Assess
-    expect(count(html, /<polygon /g)).toBe(153);
+    expect(count(html, /<polygon class="fill" /g)).toBe(153);
+    expect(count(html, /<text class="code" [^>]*>[A-Z]{3,4}<\/text>/g)).toBe(153);
+    expect(html).toMatch(/<g class="hex"[^>]*data-code="LEE"[^>]*aria-label="Leeds/);
     expect(count(html, /<g class="hex"[^>]* tabindex="0"[^>]* aria-label="[^"]+"/g)).toBe(153);
     expect(count(html, /<title>[^<]+<\/title><polygon/g)).toBe(153);
     expect(count(html, /<ul class="legend"/g)).toBe(5);
@@ -45,7 +48,7 @@ describe('renderHeatMapPage', () => {
     expect(html).toMatch(/<g class="hex"[^>]*aria-label="York \(Yorkshire and Humber\)[^>]*data-red-beds="none"/);
   });
 
-  it('has a table of the region and England figures', () => {
+  it('has a table of the region and England figures in numbers', () => {
     // Prepare
     const data = heatMap();
 
@@ -53,10 +56,27 @@ describe('renderHeatMapPage', () => {
     const html = renderHeatMapPage(data, HEXJSON);
 
     // Assess
-    const table = html.slice(html.indexOf('<table>'), html.indexOf('</table>'));
+    const table = html.slice(html.indexOf('<table id="regions">'), html.indexOf('</table>', html.indexOf('<table id="regions">')));
     expect(count(table, /<tr data-region="/g)).toBe(9);
-    expect(table).toContain('<th scope="row">England</th>');
-    expect(table).toContain('40 beds at Red providers, 0 admittable vacancies: more than the vacancies');
+    expect(table).toMatch(/<th scope="row">England<\/th><td class="num" data-sort="1">1<\/td><td class="num" data-sort="40">40<\/td>/);
+    expect(table).toContain('<td class="num" data-sort="1.7976931348623157e+308">no vacancies</td>');
+  });
+
+  it('has a sortable table of every council with its code, region and figures, small counts withheld', () => {
+    // Prepare
+    const data = suppressSmallNumbers(heatMap());
+
+    // Act
+    const html = renderHeatMapPage(data, HEXJSON);
+
+    // Assess
+    const table = html.slice(html.indexOf('<table id="councils">'), html.indexOf('</table>', html.indexOf('<table id="councils">')));
+    expect(count(table, /<tr data-region="/g)).toBe(153);
+    expect(count(table, /<th scope="col" data-type="(text|number)"><button type="button">/g)).toBe(14);
+    const leeds = table.match(/<tr data-region="Yorkshire and Humber"><td>LEE<\/td><th scope="row">Leeds<\/th>.*<\/tr>/)?.[0] ?? '';
+    expect(leeds).toContain('<td class="num" data-sort="100">100.0</td>');
+    expect(leeds).toContain('<td class="num" data-sort="2.5">fewer than 5</td>');
+    expect(html).not.toMatch(/>[1-4] (section 42 enquiries|concerns)/);
   });
 
   it('carries the hexmap and data attribution lines', () => {

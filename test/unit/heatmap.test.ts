@@ -212,6 +212,8 @@ describe('buildHeatMap', () => {
       perLocationLast12Months: 3,
       perLocationPrevious12Months: 0.5,
       trend: 'rising',
+      // As built, nothing is withheld: suppressSmallNumbers does that for aggregate audiences.
+      suppressed: [],
     });
     expect(leeds.staleReturns).toEqual(share(1, 2));
   });
