@@ -42,14 +42,14 @@ program
   .addOption(
     new Option('--deliveries <dir>', 'replay the YYYY-MM-DD/ delivery folders of <dir> in date order, writing <out>/<date>/').conflicts(['asOf', 'seed', 'replay']),
   )
-  .option('--state <dir>', 'with --deliveries: where DynamoDB Local keeps its database', DEFAULT_STATE_DIR)
+  .option('--state <dir>', 'where DynamoDB Local keeps its database (for npm run serve and --local)', DEFAULT_STATE_DIR)
   .option('--continue', 'with --deliveries: start from the database in --state and replay only the days after those it holds', false)
   .action(async (options: { asOf: string; seed: number; out: string; replay: boolean; deliveries?: string; state: string; continue: boolean }) => {
     const started = Date.now();
     if (options.deliveries === undefined) {
       if (options.continue) throw new InvalidArgumentError('--continue goes with --deliveries');
       console.log(`Care market early warning: local run as of ${options.asOf}`);
-      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
+      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, stateDir: options.state, progress: (line) => console.log(line) });
       console.log('');
       for (const line of summarise(result)) console.log(line);
     } else {
