@@ -117,10 +117,13 @@ export interface DashboardServer {
 /** The file DynamoDB Local keeps a `-sharedDb` database in. */
 const DB_FILE = 'shared-local-instance.db';
 
+/** A local run's state folder must hold its database: an empty one would be created and found wanting. */
+export function assertStateExists(stateDir: string): void {
+  if (!existsSync(join(stateDir, DB_FILE))) throw new Error(`no database in ${stateDir}: run npm start (or npm run replay -- <dir>) first`);
+}
+
 export async function startDashboardServer(options: { stateDir: string; port: number }): Promise<DashboardServer> {
-  if (!existsSync(join(options.stateDir, DB_FILE))) {
-    throw new Error(`no database in ${options.stateDir}: run npm start (or npm run replay -- <dir>) first`);
-  }
+  assertStateExists(options.stateDir);
   const engines = await startLocalEngines({ dataDir: options.stateDir, keepData: true });
   pointAwsSdkAt(engines);
   // Handlers read their configuration when loaded, as in Lambda: load it once the environment is set.
