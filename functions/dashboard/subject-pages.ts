@@ -66,6 +66,7 @@ const lookupProvider: Lookup = async (ports, viewer, id, latest) => {
   const [provider, locations, placing] = await Promise.all([ports.reference.getProvider(id), ports.reference.locationsOfProvider(id), placingCouncilsByLocation(ports)]);
   if (!provider) return undefined;
   const seen = seenLocations(viewer, locations, placing);
+  const group = provider.groupId === null ? undefined : await ports.reference.getGroup(provider.groupId);
   return {
     name: provider.name,
     facts: [
@@ -76,7 +77,7 @@ const lookupProvider: Lookup = async (ports, viewer, id, latest) => {
     seen,
     total: locations.length,
     related: [
-      ...(provider.groupId ? [{ heading: 'Group', items: [{ href: `/groups/${provider.groupId}`, name: provider.groupId }] }] : []),
+      ...(provider.groupId ? [{ heading: 'Group', items: [{ href: `/groups/${provider.groupId}`, name: group?.name ?? provider.groupId }] }] : []),
       { heading: 'Its services', items: locationItems(seen, latest) },
       { heading: 'Councils', items: councilsOf(viewer, seen) },
     ],

@@ -153,11 +153,18 @@ function rowMarkup(r: ServiceRow) {
   const since = r.bandSince === null ? '' : `${r.bandSince}${r.previousBand ? ` (was ${r.previousBand})` : ''}`;
   return html`<tr data-band="${r.band ?? ''}" data-kinds="${r.serviceKinds.join(' ')}">
 <th scope="row"><a href="${href}">${r.name}</a>${r.placedFromHere ? html` <small>(placed from here)</small>` : ''}</th>
-<td>${r.type === 'provider' ? 'Provider' : serviceKindLabel(r.serviceKinds[0]!)}</td><td>${r.hostCouncil}</td>
-<td data-sort="${r.band === null ? 0 : BANDS.indexOf(r.band) + 1}">${bandBadge(r.band)}</td><td class="num">${r.likelihood ?? ''}</td><td>${r.impact ?? ''}</td><td>${r.monitoringLevel ?? ''}</td>
-<td>${r.reasons.length === 0 ? '' : html`<ul>${r.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}</td>
-<td data-sort="${r.bandSince ?? ''}">${since}</td><td>${r.episode ? html`<span title="opened ${r.episode.openedOn}">${r.episode.id} (${r.episode.tier})</span>` : 'none'}</td></tr>`;
+<td data-label="Kind">${r.type === 'provider' ? 'Provider' : serviceKindLabel(r.serviceKinds[0]!)}</td><td data-label="Host council">${r.hostCouncil}</td>
+<td data-label="Band" data-sort="${r.band === null ? 0 : BANDS.indexOf(r.band) + 1}">${bandBadge(r.band)}</td><td data-label="Likelihood" class="num">${r.likelihood ?? ''}</td><td data-label="Impact">${r.impact ?? ''}</td><td data-label="Monitoring">${r.monitoringLevel ?? ''}</td>
+<td data-label="Top reasons">${r.reasons.length === 0 ? '' : html`<ul>${r.reasons.map((reason) => html`<li>${reason}</li>`)}</ul>`}</td>
+<td data-label="Band since" data-sort="${r.bandSince ?? ''}">${since}</td><td data-label="Open episode">${r.episode ? html`<span title="opened ${r.episode.openedOn}">${r.episode.id} (${r.episode.tier})</span>` : 'none'}</td></tr>`;
 }
+
+/** On a phone each service is a card: its name, then each figure labelled, so band and reasons need no sideways scroll. */
+const COUNCIL_CSS = `#services ul{margin:0;padding-left:1rem}
+@media (max-width:600px){#services thead{position:absolute;left:-9999px}#services,#services tbody,#services tr,#services th,#services td{display:block;width:100%}
+#services tr{border:1px solid #b1b4b6;margin-bottom:.75rem}#services th,#services td{border:0;border-top:1px solid #e4e4e4}
+#services td{display:flex;gap:.5rem;text-align:left}#services td::before{content:attr(data-label);font-weight:600;min-width:6.5rem;flex:none}#services caption{display:block;width:auto}}
+`;
 
 export function renderCouncilPage(input: CouncilPageInput): string {
   const { council, filters } = input;
@@ -180,5 +187,5 @@ ${input.rows.map(rowMarkup)}
 </tbody></table></div>
 ${input.rows.length === 0 ? html`<p>No services match.</p>` : ''}
 </section>`;
-  return layout({ title: council.name, viewer: input.viewer, body });
+  return layout({ title: council.name, viewer: input.viewer, body, css: COUNCIL_CSS });
 }
