@@ -3,7 +3,6 @@
 // the viewer's own council, or one within its wider role (its region's network, national oversight).
 import type { Area, HeatMap, HeatMapCell, Share } from '../heatmap.js';
 import type { Viewer } from './access.js';
-import { councilByGss } from '../councils.js';
 
 export const METRIC_IDS = ['red-locations', 'red-beds', 'poorly-rated', 'absorption', 'concerns', 'concerns-rate', 'stale'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
@@ -105,6 +104,3 @@ export function aggregateViewFor(viewer: Viewer, heatMap: HeatMap): AggregateVie
   });
   return { asOf: heatMap.asOf, modelVersion: heatMap.modelVersion, cells };
 }
-
-/** The region of a council's cell, for filters; undefined for a code that is no council. */
-export const regionOfCouncil = (gss: string) => councilByGss(gss)?.region;
