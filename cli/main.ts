@@ -42,14 +42,14 @@ program
   .addOption(
     new Option('--deliveries <dir>', 'replay the YYYY-MM-DD/ delivery folders of <dir> in date order, writing <out>/<date>/').conflicts(['asOf', 'seed', 'replay']),
   )
-  .option('--state <dir>', 'with --deliveries: where DynamoDB Local keeps its database', DEFAULT_STATE_DIR)
+  .option('--state <dir>', 'where DynamoDB Local keeps its database (for npm run serve and --local)', DEFAULT_STATE_DIR)
   .option('--continue', 'with --deliveries: start from the database in --state and replay only the days after those it holds', false)
   .action(async (options: { asOf: string; seed: number; out: string; replay: boolean; deliveries?: string; state: string; continue: boolean }) => {
     const started = Date.now();
     if (options.deliveries === undefined) {
       if (options.continue) throw new InvalidArgumentError('--continue goes with --deliveries');
       console.log(`Care market early warning: local run as of ${options.asOf}`);
-      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, progress: (line) => console.log(line) });
+      const result = await runLocalPipeline({ asOf: options.asOf, seed: options.seed, outDir: options.out, replay: options.replay, stateDir: options.state, progress: (line) => console.log(line) });
       console.log('');
       for (const line of summarise(result)) console.log(line);
     } else {
@@ -81,19 +81,28 @@ program
     for (const f of generated.faults) console.log(`  ${f.kind}: ${f.file}${f.row === null ? '' : ` row ${f.row}`}, field ${f.field}`);
   });
 
-// The commands below work on a deployed table: TABLE_NAME and the usual AWS SDK environment name it.
-const deployedTable = async () => {
-  const [{ DynamoDBClient }, { DynamoEscalationStore }, { DynamoOutbox }, { requiredEnv }] = await Promise.all([
+// The commands below work on a deployed table (TABLE_NAME and the usual AWS SDK environment name it), or
+// with --local on the database the last local run left in its state folder.
+const openTable = async (options: { local: boolean; state: string }) => {
+  const [{ DynamoDBClient }, { DynamoEscalationStore }, { DynamoOutbox }, { requiredEnv }, engines] = await Promise.all([
     import('@aws-sdk/client-dynamodb'),
     import('../shared/adapters/dynamodb/escalation-store.js'),
     import('../shared/adapters/dynamodb/outbox-store.js'),
     import('../shared/adapters/aws-clients.js'),
+    import('./local/engines.js'),
   ]);
+  if (options.local) (await import('./serve/server.js')).assertStateExists(options.state);
+  const local = options.local ? await engines.startLocalEngines({ dataDir: options.state, keepData: true }) : undefined;
+  if (local) engines.pointAwsSdkAt(local);
   const client = new DynamoDBClient({});
   const tableName = requiredEnv('TABLE_NAME');
   return {
     escalations: new DynamoEscalationStore(client, tableName, DEFAULT_PROTOCOL.retentionYears),
     outbox: new DynamoOutbox(client, tableName, DEFAULT_PROTOCOL.retentionYears),
+    async close() {
+      client.destroy();
+      await local?.stop();
+    },
   };
 };
 
@@ -105,10 +114,13 @@ program
   .requiredOption('--role <role>', `the party's role: ${PARTY_ROLES.join(', ')}`)
   .requiredOption('--by <name>', 'who acknowledges (kept with the acknowledgement, never sent)')
   .option('--on <date>', 'the date of the acknowledgement', isoDate, new Date().toISOString().slice(0, 10))
-  .action(async (options: { episode: string; party: string; role: string; by: string; on: string }) => {
+  .option('--local', 'on the database of the last local run (in --state) instead of TABLE_NAME', false)
+  .option('--state <dir>', 'with --local: the state folder', DEFAULT_STATE_DIR)
+  .action(async (options: { episode: string; party: string; role: string; by: string; on: string; local: boolean; state: string }) => {
     const role = PartyRole.safeParse(options.role);
     if (!role.success) throw new InvalidArgumentError(`--role must be one of ${PARTY_ROLES.join(', ')}`);
-    const result = await acknowledge({ acknowledgements: (await deployedTable()).escalations }, { episodeId: options.episode, party: options.party, role: role.data, by: options.by, on: options.on });
+    const table = await openTable(options);
+    const result = await acknowledge({ acknowledgements: table.escalations }, { episodeId: options.episode, party: options.party, role: role.data, by: options.by, on: options.on }).finally(() => table.close());
     console.log(JSON.stringify(result, null, 2));
     if (result.outcome !== 'acknowledged') process.exitCode = 1;
   });
@@ -120,12 +132,15 @@ program
   .requiredOption('--role <role>', `the calling party's role: ${PARTY_ROLES.join(', ')}`)
   .option('--provider <id>', 'disclosures about this provider (or group or location)')
   .option('--recipient <id>', 'disclosures to this recipient')
-  .action(async (options: { party: string; role: string; provider?: string; recipient?: string }) => {
+  .option('--local', 'on the database of the last local run (in --state) instead of TABLE_NAME', false)
+  .option('--state <dir>', 'with --local: the state folder', DEFAULT_STATE_DIR)
+  .action(async (options: { party: string; role: string; provider?: string; recipient?: string; local: boolean; state: string }) => {
     const caller = callerFrom(options.role, options.party, DEFAULT_PROTOCOL);
     if (!caller) throw new InvalidArgumentError('--party and --role must name a party of the protocol with its role');
     const query = auditQueryFrom({ provider: options.provider, recipient: options.recipient }, DEFAULT_PROTOCOL);
     if ('invalid' in query) throw new InvalidArgumentError(query.invalid);
-    const outcome = await listDisclosures((await deployedTable()).outbox, caller, query, DEFAULT_PROTOCOL);
+    const table = await openTable(options);
+    const outcome = await listDisclosures(table.outbox, caller, query, DEFAULT_PROTOCOL).finally(() => table.close());
     console.log(JSON.stringify(outcome, null, 2));
     if (!('disclosures' in outcome)) process.exitCode = 1;
   });

@@ -36,6 +36,8 @@ export interface PipelineOptions {
   progress: (line: string) => void;
   /** Land and process every file twice: the second pass must store and send nothing new. */
   replay?: boolean;
+  /** Keep DynamoDB Local's database in this folder (emptied first), for `npm run serve` and `--local` commands. */
+  stateDir?: string;
 }
 
 export interface PipelineResult {
@@ -74,7 +76,7 @@ export async function runLocalPipeline(options: PipelineOptions): Promise<Pipeli
   const { asOf, progress } = options;
   const step = timedStep(progress);
 
-  const stack = await startLocalStack(step);
+  const stack = await startLocalStack(step, options.stateDir === undefined ? {} : { dataDir: options.stateDir });
   try {
     const { dynamo, s3, sqs, queues, handlers } = stack;
     const files = await step('generated the sample (fixed seed) around the real CQC register rows', () => sampleFiles(asOf, options.seed));
