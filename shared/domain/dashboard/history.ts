@@ -1,5 +1,6 @@
 // A subject's band over time, from its stored assessments: since when it has held its band, what it was
 // before, the top reasons a viewer may read, and the chart of it.
+import { bandRun as runOfBand } from '../band-history.js';
 import type { Band, RiskAssessment } from '../model.js';
 import type { DisclosableFieldClass } from '../protocol.js';
 import { classOfFamily } from './access.js';
@@ -17,9 +18,8 @@ export interface BandRun {
 export function bandRun(history: readonly Pick<RiskAssessment, 'asOf' | 'band'>[]): BandRun | undefined {
   const latest = history.at(-1);
   if (!latest) return undefined;
-  let i = history.length - 1;
-  while (i > 0 && history[i - 1]!.band === latest.band) i -= 1;
-  return { band: latest.band, since: history[i]!.asOf, previous: i > 0 ? history[i - 1]!.band : null };
+  const run = runOfBand(history, latest);
+  return { band: latest.band, since: run.bandSince, previous: run.previousBand };
 }
 
 const WITHHELD_REASON: Record<string, string> = {

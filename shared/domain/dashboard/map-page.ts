@@ -152,7 +152,7 @@ export function renderMapPage(input: MapPageInput): string {
   const shown = input.region === '' ? councils : councils.filter((c) => c.area.region === input.region);
   const option = (value: string, label: string, selected: string) => html`<option value="${value}"${raw(value === selected ? ' selected' : '')}>${label}</option>`;
   const body = html`<h1>Care market map: England</h1>
-<p class="meta">As of <time datetime="${input.view.asOf}">${formatDate(input.view.asOf)}</time> · risk model ${input.view.modelVersion} · safeguarding counts of 1 to 4 read "${FEWER_THAN_5}" outside your own area</p>
+<p class="meta">As of <time datetime="${input.view.asOf}">${formatDate(input.view.asOf)}</time> · risk model ${input.view.modelVersion} · safeguarding counts of 1 to 4 read "${FEWER_THAN_5}" outside your own council</p>
 <form class="controls auto-submit" method="get" action="/" aria-label="Map options">
 <label>Colour councils by<select name="metric" id="metric">${METRICS.map((m) => option(m.id, m.label, metric.id))}</select></label>
 <label>ADASS region<select name="region" id="region">${option('', 'All regions', input.region)}${ADASS_REGIONS.map((r) => option(r, r, input.region))}</select></label>
