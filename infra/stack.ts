@@ -65,7 +65,7 @@ export class CareMarketStack extends Stack {
       fetchSources: config.fetchSources !== undefined,
     });
 
-    const { ingest, score, heatmap, escalate, publish, audit, acknowledge } = this.functions;
+    const { ingest, score, heatmap, escalate, publish, audit, acknowledge, dashboard } = this.functions;
     for (const fn of this.functions.all) this.signals.bind(fn);
     this.landing.bind(ingest.function);
     this.landing.addConsumer(ingest.function);
@@ -115,6 +115,7 @@ export class CareMarketStack extends Stack {
     this.api = new EscalationApi(this, 'EscalationApi', {
       acknowledge: acknowledge.function,
       audit: audit.function,
+      dashboard: dashboard.function,
       jwtIssuer: issuer.jwtIssuer,
       jwtAudience: issuer.jwtAudience,
     });
@@ -139,7 +140,7 @@ export class CareMarketStack extends Stack {
     output('RegionalTopicArn', this.escalations.regional.topicArn, 'Regional-tier escalations (each party subscribes with its own filter policy)');
     output('NationalTopicArn', this.escalations.national.topicArn, 'National-tier escalations (each party subscribes with its own filter policy)');
     output('OutboxDeadLetterQueueUrl', this.outbox.deadLetters.queueUrl, 'Escalation notices that kept failing to publish (keys only; the outbox entries hold the content)');
-    output('EscalationApiUrl', this.api.url, 'Escalation API: POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
+    output('EscalationApiUrl', this.api.url, 'Escalation API and dashboard: GET / (the map), GET /councils/{gss}, /locations/{id}, /search; POST /episodes/{episodeId}/acknowledgements, GET /disclosures');
     for (const fn of [score, heatmap, escalate]) output(`${fn.name[0]!.toUpperCase()}${fn.name.slice(1)}FunctionName`, fn.function.functionName, `Run now with aws lambda invoke --payload '{"asOf":"YYYY-MM-DD"}' (scheduled daily)`);
     output('DashboardName', this.operations.dashboard.dashboardName, 'CloudWatch dashboard: files, signals, assessments, escalations, errors, alarms');
     output('AlarmTopicArn', this.operations.alarmTopic.topicArn, 'Operator alarms (the configured alarm e-mail confirms its subscription)');

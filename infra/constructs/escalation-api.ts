@@ -10,6 +10,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 
 export interface EscalationApiThrottle {
   /** Steady requests a second across the stage. */
@@ -20,6 +21,8 @@ export interface EscalationApiThrottle {
 export interface EscalationApiProps {
   readonly acknowledge: lambda.IFunction;
   readonly audit: lambda.IFunction;
+  /** The market dashboard: `GET /` (the aggregate map) is open; every other page needs a token. */
+  readonly dashboard: lambda.IFunction;
   /** The token issuer, e.g. a Cognito user pool: `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
   readonly jwtIssuer: string;
   /** Accepted `aud` (or Cognito `client_id`) values. */
@@ -33,6 +36,8 @@ export interface EscalationApiProps {
 export const ESCALATION_API_ROUTES = {
   acknowledge: '/episodes/{episodeId}/acknowledgements',
   disclosures: '/disclosures',
+  dashboardMap: '/',
+  dashboardPages: '/{proxy+}',
 } as const;
 
 export class EscalationApi extends Construct {
@@ -83,6 +88,12 @@ export class EscalationApi extends Construct {
       methods: [apigw.HttpMethod.GET],
       integration: new HttpLambdaIntegration('Audit', props.audit),
     });
+    // The map holds aggregates only (small counts suppressed), so anyone may see it; the handler decides every
+    // other page from the token's claims. No route signs anyone in: the development sign-in is npm run serve's.
+    const dashboard = new HttpLambdaIntegration('Dashboard', props.dashboard);
+    const [openMap] = this.api.addRoutes({ path: ESCALATION_API_ROUTES.dashboardMap, methods: [apigw.HttpMethod.GET], integration: dashboard, authorizer: new apigw.HttpNoneAuthorizer() });
+    acknowledge(openMap!, 'AwsSolutions-APIG4', 'The dashboard map is the public aggregate view: council figures with safeguarding counts of 1 to 4 suppressed, as published; every other page needs a token');
+    this.api.addRoutes({ path: ESCALATION_API_ROUTES.dashboardPages, methods: [apigw.HttpMethod.GET], integration: dashboard });
   }
 
   get url(): string {

@@ -43,7 +43,7 @@ export function pipelineBundling(): nodejs.BundlingOptions {
   };
 }
 
-export const PIPELINE_FUNCTION_NAMES = ['ingest', 'score', 'heatmap', 'escalate', 'publish', 'audit', 'acknowledge'] as const;
+export const PIPELINE_FUNCTION_NAMES = ['ingest', 'score', 'heatmap', 'escalate', 'publish', 'audit', 'acknowledge', 'dashboard'] as const;
 /** The seven always deployed, and the source fetcher when the configuration asks for it. */
 export type PipelineFunctionName = (typeof PIPELINE_FUNCTION_NAMES)[number] | 'fetch-sources';
 
@@ -191,6 +191,8 @@ export class PipelineFunctions extends Construct {
   readonly audit: PipelineFunction;
   /** Behind the HTTP API: records a recipient's acknowledgement of an episode. */
   readonly acknowledge: PipelineFunction;
+  /** Behind the HTTP API: the market dashboard's pages, checked against the caller's role on every request. */
+  readonly dashboard: PipelineFunction;
   /** Daily, when configured: lands the CQC changes and Companies House records as a dated delivery. */
   readonly fetchSources?: PipelineFunction;
 
@@ -257,6 +259,15 @@ export class PipelineFunctions extends Construct {
       invokedAsynchronously: false,
       ...common,
     });
+    this.dashboard = new PipelineFunction(this, 'Dashboard', {
+      name: 'dashboard',
+      description: 'Serves the market dashboard pages a caller may see',
+      // The map reads every location's assessment and signals: memory buys the CPU to do it in seconds.
+      memorySize: 1024,
+      timeout: Duration.seconds(29),
+      invokedAsynchronously: false,
+      ...common,
+    });
     if (props.fetchSources) {
       this.fetchSources = new PipelineFunction(this, 'FetchSources', {
         name: 'fetch-sources',
@@ -274,6 +285,6 @@ export class PipelineFunctions extends Construct {
   }
 
   get all(): readonly PipelineFunction[] {
-    return [this.ingest, this.score, this.heatmap, this.escalate, this.publish, this.audit, this.acknowledge, ...(this.fetchSources ? [this.fetchSources] : [])];
+    return [this.ingest, this.score, this.heatmap, this.escalate, this.publish, this.audit, this.acknowledge, this.dashboard, ...(this.fetchSources ? [this.fetchSources] : [])];
   }
 }

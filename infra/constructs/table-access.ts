@@ -11,6 +11,7 @@ import type { PipelineFunctionName } from './pipeline-functions.js';
 
 export type TableAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:Query'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
@@ -39,7 +40,12 @@ const READ_ALL: TableGrant = { actions: ['dynamodb:Query'], on: ['table', GSI1.n
  * the API functions read and write one episode's partition, or read the audit trail.
  */
 export const TABLE_ACCESS: Record<PipelineFunctionName, readonly TableGrant[]> = {
-  ingest: [READ_ALL, { actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], on: ['table'] }],
+  ingest: [
+    READ_ALL,
+    // Signals: a batch read of the subjects' year items, then if_not_exists updates of those items only.
+    { actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem'], on: ['table'] },
+    { actions: ['dynamodb:UpdateItem'], on: ['table'], leadingKeys: ['LOCATION#*', 'PROVIDER#*'] },
+  ],
   score: [READ_ALL, { actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], on: ['table'] }],
   heatmap: [{ actions: ['dynamodb:Query'], on: ['table', GSI1.name] }],
   escalate: [
@@ -60,6 +66,8 @@ export const TABLE_ACCESS: Record<PipelineFunctionName, readonly TableGrant[]> =
     { actions: ['dynamodb:Query'], on: ['table'], leadingKeys: [AUDIT_KEYS] },
     { actions: ['dynamodb:Query'], on: [GSI1.name] },
   ],
+  // Read only: the map from stored assessments and signals, a council's rows, a subject's history and episodes.
+  dashboard: [{ actions: ['dynamodb:GetItem'], on: ['table'] }, READ_ALL],
   // The providers' company numbers, from the provider collection.
   'fetch-sources': [{ actions: ['dynamodb:Query'], on: [GSI1.name] }],
   acknowledge: [

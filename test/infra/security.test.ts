@@ -96,7 +96,14 @@ describe('least privilege and sign-in', () => {
 
   describe('each function’s grants on the signal table', () => {
     it.each([
-      ['ingest', [{ actions: ['dynamodb:Query'], on: ['GSI1', 'GSI2', 'table'] }, { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], on: ['table'] }]],
+      [
+        'ingest',
+        [
+          { actions: ['dynamodb:Query'], on: ['GSI1', 'GSI2', 'table'] },
+          { actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'], on: ['table'] },
+          { actions: ['dynamodb:UpdateItem'], on: ['table'], leadingKeys: ['LOCATION#*', 'PROVIDER#*'] },
+        ],
+      ],
       ['score', [{ actions: ['dynamodb:Query'], on: ['GSI1', 'GSI2', 'table'] }, { actions: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], on: ['table'] }]],
       ['heatmap', [{ actions: ['dynamodb:Query'], on: ['GSI1', 'table'] }]],
       [
@@ -119,6 +126,7 @@ describe('least privilege and sign-in', () => {
         ],
       ],
       ['audit', [{ actions: ['dynamodb:Query'], on: ['table'], leadingKeys: ['AUDIT#*'] }, { actions: ['dynamodb:Query'], on: ['GSI1'] }]],
+      ['dashboard', [{ actions: ['dynamodb:GetItem'], on: ['table'] }, { actions: ['dynamodb:Query'], on: ['GSI1', 'GSI2', 'table'] }]],
       ['acknowledge', [{ actions: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:Query'], on: ['table'], leadingKeys: ['EPISODE#*'] }]],
     ] as const)('%s gets exactly the actions its code uses', (name, expected) => {
       // Act

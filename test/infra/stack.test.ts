@@ -546,7 +546,7 @@ describe('CareMarketStack (the example configuration, bundled, synthesized with 
       const variables = stack.functions.all.map(env);
 
       // Assess
-      expect(variables).toHaveLength(7);
+      expect(variables).toHaveLength(8);
       for (const v of variables) expect(v[REPLAY_DATE_ENV]).toBeUndefined();
     });
 
@@ -623,6 +623,7 @@ describe('CareMarketStack (the example configuration, bundled, synthesized with 
     it.each([
       ['POST /episodes/{episodeId}/acknowledgements', 'acknowledge'],
       ['GET /disclosures', 'audit'],
+      ['GET /{proxy+}', 'dashboard'],
     ] as const)('routes %s to the %s function behind the JWT authorizer', (routeKey, name) => {
       // Prepare
       const api = logicalId(stack.api.api);
@@ -635,7 +636,7 @@ describe('CareMarketStack (the example configuration, bundled, synthesized with 
       const integration = Object.entries(integrations).find(([id]) => target.includes(id))?.[1];
 
       // Assess
-      expect(routes).toHaveLength(2);
+      expect(routes).toHaveLength(4);
       expect(route?.Properties).toMatchObject({ ApiId: { Ref: api }, AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.stringMatching(/Recipients/) } });
       expect(integration?.Properties).toMatchObject({
         ApiId: { Ref: api },
@@ -643,6 +644,20 @@ describe('CareMarketStack (the example configuration, bundled, synthesized with 
         PayloadFormatVersion: '2.0',
         IntegrationUri: { 'Fn::GetAtt': [logicalId(stack.functions[name].function), 'Arn'] },
       });
+    });
+
+    it('opens only the dashboard map without a token, and has no route that signs anyone in', () => {
+      // Prepare
+      const routes = Object.values(tpl().findResources('AWS::ApiGatewayV2::Route'));
+
+      // Act
+      const open = routes.filter((r) => r.Properties.AuthorizationType !== 'JWT').map((r) => r.Properties.RouteKey);
+      const signIn = routes.filter((r) => /dev|sign-?in|login/i.test(r.Properties.RouteKey));
+
+      // Assess
+      expect(open).toEqual(['GET /']);
+      expect(signIn).toEqual([]);
+      expect(JSON.stringify(tpl().findResources('AWS::Lambda::Function'))).not.toMatch(/DEV_SIGN_IN|dev-sign-in/i);
     });
 
     it('accepts ID tokens of the stack’s own user pool and app client from the Authorization header', () => {
