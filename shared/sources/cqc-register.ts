@@ -1,7 +1,6 @@
 // Reads the CQC care directory extract (the 45-column register CSV) into locations (with their UPRN, which tells
 // a change of owner from a closure), providers, brands and dated rating and registration signals. Every data row
 // is either kept or quarantined with its line and reason.
-import { parse } from 'csv-parse/sync';
 import type { z } from 'zod/mini';
 import { councilByName } from '../domain/councils.js';
 import { type Council, CqcId, Group, type IsoDate, Location, Provider, type Rating, Signal } from '../domain/model.js';
@@ -9,7 +8,7 @@ import { describeIssue, emptyBatch, type ParseContext, type SourceParser } from 
 import { uprnFrom } from './address-keys.js';
 import { normaliseCompanyNumber } from './companies-house.js';
 import { ratingFromText, serviceKindOf, sizeBandOf } from './cqc-terms.js';
-import { oversizedFields, oversizedFile, type Problem, quarantineRecord, shown } from './csv-rows.js';
+import { numberedRecords, oversizedFields, oversizedFile, type Problem, quarantineRecord, shown } from './csv-rows.js';
 
 const SOURCE = 'cqc-register';
 
@@ -96,13 +95,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const US_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/i;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const COMPANY_NUMBER = /^[A-Z0-9]{8}$/;
-const LINE_BREAK = /\r\n|\r|\n/g;
 
 type Reading<T> = { value: T } | { problem: string };
-interface NumberedRecord {
-  cells: string[];
-  line: number;
-}
 
 /** How each checked column is read, in file order so that a row's first failing field is its leftmost. */
 function columnReaders(receivedOn: IsoDate) {
@@ -134,8 +128,9 @@ type ColumnReader = [ReadColumn, (text: string) => Reading<unknown>];
 export const parseCqcRegister: SourceParser = (text, context) => {
   const tooLarge = oversizedFile(text, 'csv', SOURCE, context);
   if (tooLarge) return { ...emptyBatch(), quarantine: [tooLarge] };
-  const [header, ...records] = readRecords(text);
+  const [header, ...records] = numberedRecords(text, { relaxQuotes: true });
   if (!header) throw new Error('Not a CQC register extract: the file is empty');
+  if ('unreadable' in header) throw new Error(`Not a CQC register extract: the header cannot be read as CSV (${header.unreadable})`);
   const columnIndex = indexColumns(header.cells);
   const readers = Object.entries(columnReaders(context.receivedOn)) as ColumnReader[];
 
@@ -147,7 +142,12 @@ export const parseCqcRegister: SourceParser = (text, context) => {
     batch.quarantine.push(quarantineRecord(SOURCE, context, line, recordId, problems));
   };
 
-  for (const { cells, line } of records) {
+  for (const record of records) {
+    if ('unreadable' in record) {
+      quarantine(record.line, null, [{ field: null, detail: record.unreadable }]);
+      continue;
+    }
+    const { cells, line } = record;
     if (cells.length !== REGISTER_COLUMNS.length) {
       // No record id: in a shifted row the id column may hold a manager's name.
       quarantine(line, null, [{ field: null, detail: `expected ${REGISTER_COLUMNS.length} columns, got ${cells.length}` }]);
@@ -178,26 +178,6 @@ export const parseCqcRegister: SourceParser = (text, context) => {
   }
   return batch;
 };
-
-function readRecords(text: string): NumberedRecord[] {
-  const records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true });
-  // Lines are counted here, with blank lines kept as records until now: csv-parse's own line counter drifts on
-  // CRLF files with multi-line cells.
-  const numbered: NumberedRecord[] = [];
-  let line = 1;
-  for (const cells of records) {
-    const blankLine = cells.length === 1 && cells[0]?.trim() === '';
-    if (!blankLine) numbered.push({ cells, line });
-    line += 1;
-    for (const cell of cells) line += countLineBreaks(cell);
-  }
-  return numbered;
-}
-
-function countLineBreaks(text: string): number {
-  const mayBreak = text.includes('\n') || text.includes('\r');
-  return mayBreak ? (text.match(LINE_BREAK)?.length ?? 0) : 0;
-}
 
 /** A wrong header means a wrong file, not bad rows: refuse it whole. */
 function indexColumns(header: readonly string[]): Record<ReadColumn, number> {

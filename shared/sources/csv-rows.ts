@@ -246,6 +246,45 @@ const CSV_ERRORS: Partial<Record<string, string>> = {
   INVALID_OPENING_QUOTE: 'a quote opens in the middle of a field',
 };
 
+/** Why csv-parse could not read a record, in our own words: its message quotes the offending text. */
+const unreadableRecord = (error: { code?: string } | undefined): string =>
+  CSV_ERRORS[error?.code ?? ''] ?? `the record cannot be read as CSV (${error?.code ?? 'unknown error'})`;
+
+/** A record and the line of the file it starts on, or why it could not be read. */
+export type NumberedRecord = { cells: string[]; line: number } | { unreadable: string; line: number };
+
+const LINE_BREAK = /\r\n|\r|\n/g;
+const lineBreaksIn = (text: string): number => (text.includes('\n') || text.includes('\r') ? (text.match(LINE_BREAK)?.length ?? 0) : 0);
+
+/**
+ * Every record of a CSV text but blank lines, each with the line it starts on, so a quarantine names the row a
+ * sender sees in an editor. Lines are counted here, a break inside a quoted cell (CR, LF or CRLF) as one line:
+ * csv-parse's own counter drifts on CRLF files with multi-line cells. A record csv-parse cannot read is kept
+ * with why, and the rest read on; after it, only csv-parse's counter says where the next record starts.
+ */
+export function numberedRecords(text: string, options: { relaxQuotes?: boolean } = {}): NumberedRecord[] {
+  const numbered: NumberedRecord[] = [];
+  let line = 1;
+  parse(text, {
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: options.relaxQuotes ?? false,
+    skip_records_with_error: true,
+    on_record: (cells: string[]) => {
+      const blankLine = cells.length === 1 && cells[0]?.trim() === '';
+      if (!blankLine) numbered.push({ cells, line });
+      line += 1 + cells.reduce((breaks, cell) => breaks + lineBreaksIn(cell), 0);
+      return null;
+    },
+    on_skip: (error) => {
+      numbered.push({ unreadable: unreadableRecord(error), line });
+      line = Math.max(line, Number(error?.lines ?? line)) + 1;
+      return undefined;
+    },
+  });
+  return numbered;
+}
+
 /**
  * Every record of a CSV file built by spec.read, and every row that fails (broken quoting, a field count
  * different from the header's, a value over its size limit, a duplicate, a failed check) quarantined. Columns
@@ -264,22 +303,12 @@ export function parseCsvRecords<T>(
   const quarantine: QuarantineRecord[] = [];
   const reject = (row: number, recordId: string | null, problems: readonly Problem[]) =>
     quarantine.push(quarantineRecord(spec.source, context, row, recordId, problems));
-  const rows = parse(text, {
-    bom: true,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    // Our own words, not csv-parse's message, which quotes the offending text.
-    on_skip: (error) => {
-      const detail = CSV_ERRORS[error?.code ?? ''] ?? `the record cannot be read as CSV (${error?.code ?? 'unknown error'})`;
-      reject(Number(error?.lines ?? 0), null, [{ field: null, detail }]);
-      return undefined;
-    },
-  }) as unknown as { record: string[]; info: { lines: number } }[];
-
-  const [header, ...body] = rows;
-  const headerNames = (header?.record ?? []).map((name) => name.trim());
+  const [header, ...body] = numberedRecords(text);
+  if (header !== undefined && 'unreadable' in header) {
+    reject(header.line, null, [{ field: null, detail: `the header cannot be read as CSV (${header.unreadable})` }]);
+    return { records: [], quarantine, ignoredColumns: [] };
+  }
+  const headerNames = (header?.cells ?? []).map((name) => name.trim());
   const names = headerNames.map((name) => spec.aliases?.[name.toLowerCase()] ?? name.toLowerCase());
   // A problem names its column as the file's header spells it, so the sender finds it.
   const spelt = (problem: Problem): Problem => ({ ...problem, field: problem.field && (headerNames[names.indexOf(problem.field)] ?? problem.field) });
@@ -296,9 +325,12 @@ export function parseCsvRecords<T>(
   const columnOrder = (problem: Problem) => (problem.field === null ? -1 : names.indexOf(problem.field));
   // Checks run in whatever order the parser needs; a reason lists problems in the file's column order.
   const inFileOrder = (problems: readonly Problem[]) => problems.toSorted((a, b) => columnOrder(a) - columnOrder(b)).map(spelt);
-  for (const { record, info } of body) {
-    // info.lines is the line a record ends on; a quoted field may span lines.
-    const row = info.lines - record.reduce((breaks, field) => breaks + (field.match(/\n/g)?.length ?? 0), 0);
+  for (const numbered of body) {
+    if ('unreadable' in numbered) {
+      reject(numbered.line, null, [{ field: null, detail: numbered.unreadable }]);
+      continue;
+    }
+    const { cells: record, line: row } = numbered;
     if (record.length !== names.length) {
       // No record id: in a shifted row the id column may hold a name.
       reject(row, null, [{ field: null, detail: `the record has ${record.length} fields where the header has ${names.length}` }]);

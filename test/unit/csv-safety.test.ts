@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toCsv } from '../../functions/dashboard/csv.js';
 import { csvSafeRow, csvSafeText } from '../../shared/domain/csv-safety.js';
 
 describe('csvSafeText', () => {
@@ -47,5 +48,21 @@ describe('csvSafeRow', () => {
     // Assess
     const [parsed] = parse(csv, { columns: true }) as Record<string, string>[];
     expect(parsed).toEqual({ name: `'=HYPERLINK("http://x","y")`, likelihood: '-3.5', beds: '40', shared: '', note: '' });
+  });
+});
+
+describe("the dashboard's CSV downloads", () => {
+  it('read back cell for cell, every text a spreadsheet would run as a formula written as text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.oneof(fc.string(), fc.constantFrom('', '=HYPERLINK("http://x","y")', '\tcmd', '\r\ncmd', '-1', '@A1')), { minLength: 1, maxLength: 5 }), { maxLength: 6 }), (rows) => {
+        // Act
+        const csv = toCsv(rows);
+
+        // Assess
+        const parsed = parse(csv, { relax_column_count: true }) as string[][];
+        for (const cell of parsed.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+        expect(parsed).toEqual(rows.map((row) => row.map(csvSafeText)));
+      }),
+    );
   });
 });
