@@ -94,47 +94,37 @@ export interface AffectedReport {
  * the provider; then each affected provider and group from its members' newest assessments.
  */
 export async function scoreAffected(ports: ScorePorts, newSignals: readonly Signal[], asOf: IsoDate, model: RiskModelConfig): Promise<AffectedReport> {
+  // Every read that needs no earlier answer is sent at once: on a stream event the wait is round trips, not work.
+  const reads = new AffectedReads(ports, asOf, model.version);
   const locationIds = [...new Set(newSignals.filter((s) => s.subject.type === 'location').map((s) => s.subject.id))];
   const providerIds = [...new Set(newSignals.filter((s) => s.subject.type === 'provider').map((s) => s.subject.id))];
-  const [locations, providers] = await Promise.all([
-    pMap(locationIds, (id) => ports.reference.getLocation(id)),
-    pMap(providerIds, (id) => ports.reference.getProvider(id)),
-  ]);
+  const latestBaseline = ports.baselines.latestBaseline(asOf);
+  const [locations, providers] = await Promise.all([pMap(locationIds, (id) => ports.reference.getLocation(id)), pMap(providerIds, (id) => reads.provider(id))]);
   const known = {
     locationIds: new Set(locations.flatMap((l) => (l ? [l.locationId] : []))),
     providerIds: new Set(providers.flatMap((p) => (p ? [p.providerId] : []))),
   };
   const { rejected } = admitForScoring(newSignals, known);
-  await ports.quarantine.quarantine(rejected);
-
-  const baseline = await ports.baselines.latestBaseline(asOf);
+  const [baseline] = await Promise.all([latestBaseline, ports.quarantine.quarantine(rejected)]);
   if (!baseline) throw new Error(`no market baseline on or before ${asOf}: run the full scoring first`);
 
   const affectedLocations = new Map<string, Location>();
   for (const l of locations) if (l) affectedLocations.set(l.locationId, l);
-  for (const providerId of known.providerIds) for (const l of await ports.reference.locationsOfProvider(providerId)) affectedLocations.set(l.locationId, l);
+  for (const homes of await Promise.all([...known.providerIds].map((id) => reads.homesOf(id)))) for (const l of homes) affectedLocations.set(l.locationId, l);
+  const affectedProviders = [...new Set([...affectedLocations.values()].map((l) => l.providerId))];
+  // The roll-ups' reads start while the locations are scored; a failure surfaces where they are awaited.
+  for (const providerId of affectedProviders) void Promise.all([reads.provider(providerId), reads.homesOf(providerId)]).catch(() => undefined);
 
-  // A company signal touches every location of its provider: read the provider's signals once, not per home.
-  const providerSignals = new Map<string, Promise<Signal[]>>();
-  const signalsOfProvider = (id: string) => {
-    if (!providerSignals.has(id)) providerSignals.set(id, ports.signals.signalsFor({ type: 'provider', id }));
-    return providerSignals.get(id)!;
+  const score = async (location: Location) => {
+    const [succession, providerSignals] = await Promise.all([successionOf(ports, location.locationId, asOf), reads.providerSignals(location.providerId)]);
+    return scoreLocation({ location, ...succession, providerSignals, baseline, asOf, model });
   };
-  const score = async (location: Location) =>
-    scoreLocation({
-      location,
-      ...(await successionOf(ports, location.locationId, asOf)),
-      providerSignals: await signalsOfProvider(location.providerId),
-      baseline,
-      asOf,
-      model,
-    });
   const fresh = new Map((await pMap([...affectedLocations.values()], score, { concurrency: READ_CONCURRENCY })).map((a) => [a.subject.id, a]));
   let computed = fresh.size;
 
   /** A member's assessment: computed just now, else its newest stored one, else computed now. */
   const memberAssessment = async (location: Location): Promise<RiskAssessment> => {
-    const existing = fresh.get(location.locationId) ?? (await ports.assessments.latestAssessment({ type: 'location', id: location.locationId }, asOf, model.version));
+    const existing = fresh.get(location.locationId) ?? (await reads.latestAssessment('location', location.locationId));
     if (existing) return existing;
     computed += 1;
     const made = await score(location);
@@ -142,30 +132,69 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
     return made;
   };
 
-  const providerAssessments: RiskAssessment[] = [];
-  const groupIds = new Set<string>();
-  for (const providerId of new Set([...affectedLocations.values()].map((l) => l.providerId))) {
-    const provider = await ports.reference.getProvider(providerId);
-    if (!provider) continue;
-    const members = await pMap(await ports.reference.locationsOfProvider(providerId), memberAssessment, { concurrency: READ_CONCURRENCY });
-    providerAssessments.push(rollUp({ subject: { type: 'provider', id: providerId }, name: provider.name, members, baseline, asOf, model }));
-    computed += 1;
-    if (provider.groupId) groupIds.add(provider.groupId);
-  }
-  const freshProviders = new Map(providerAssessments.map((a) => [a.subject.id, a]));
-  const groupAssessments: RiskAssessment[] = [];
-  for (const groupId of groupIds) {
-    const group = await ports.reference.getGroup(groupId);
-    if (!group) continue;
-    const members = (
-      await pMap(await ports.reference.providersOfGroup(groupId), async (p) => freshProviders.get(p.providerId) ?? ports.assessments.latestAssessment({ type: 'provider', id: p.providerId }, asOf, model.version))
-    ).filter((a): a is RiskAssessment => a !== undefined);
-    groupAssessments.push(rollUp({ subject: { type: 'group', id: groupId }, name: group.name, members, baseline, asOf, model }));
-    computed += 1;
-  }
-  const assessments = [...fresh.values(), ...providerAssessments, ...groupAssessments];
+  const providerAssessments = (
+    await pMap(affectedProviders, async (providerId) => {
+      const [provider, homes] = await Promise.all([reads.provider(providerId), reads.homesOf(providerId)]);
+      if (!provider) return [];
+      const members = await pMap(homes, memberAssessment, { concurrency: MEMBER_READ_CONCURRENCY });
+      computed += 1;
+      return [{ provider, assessment: rollUp({ subject: { type: 'provider', id: providerId }, name: provider.name, members, baseline, asOf, model }) }];
+    })
+  ).flat();
+  const freshProviders = new Map(providerAssessments.map(({ assessment }) => [assessment.subject.id, assessment]));
+  const groupIds = [...new Set(providerAssessments.flatMap(({ provider }) => (provider.groupId ? [provider.groupId] : [])))];
+  const groupAssessments = (
+    await pMap(groupIds, async (groupId) => {
+      const [group, groupProviders] = await Promise.all([ports.reference.getGroup(groupId), ports.reference.providersOfGroup(groupId)]);
+      if (!group) return [];
+      const members = (
+        await pMap(groupProviders, async (p) => freshProviders.get(p.providerId) ?? reads.latestAssessment('provider', p.providerId), { concurrency: MEMBER_READ_CONCURRENCY })
+      ).filter((a): a is RiskAssessment => a !== undefined);
+      computed += 1;
+      return [rollUp({ subject: { type: 'group', id: groupId }, name: group.name, members, baseline, asOf, model })];
+    })
+  ).flat();
+  const assessments = [...fresh.values(), ...providerAssessments.map(({ assessment }) => assessment), ...groupAssessments];
   await ports.assessments.putAssessments(assessments);
   return { asOf, computed, rejected: rejected.length, assessments };
+}
+
+/** Reads of a provider's siblings' stored assessments in flight: a large provider's are many small queries. */
+const MEMBER_READ_CONCURRENCY = 32;
+
+/** The reads one incremental scoring shares: each provider, its homes and its signals read once, however many ask. */
+class AffectedReads {
+  private readonly providers = new Map<string, ReturnType<ReferenceStore['getProvider']>>();
+  private readonly homes = new Map<string, Promise<Location[]>>();
+  private readonly signals = new Map<string, Promise<Signal[]>>();
+
+  constructor(
+    private readonly ports: ScorePorts,
+    private readonly asOf: IsoDate,
+    private readonly modelVersion: string,
+  ) {}
+
+  provider(id: string) {
+    return once(this.providers, id, () => this.ports.reference.getProvider(id));
+  }
+
+  homesOf(providerId: string): Promise<Location[]> {
+    return once(this.homes, providerId, () => this.ports.reference.locationsOfProvider(providerId));
+  }
+
+  /** A company signal touches every location of its provider: its signals are read once, not per home. */
+  providerSignals(providerId: string): Promise<Signal[]> {
+    return once(this.signals, providerId, () => this.ports.signals.signalsFor({ type: 'provider', id: providerId }));
+  }
+
+  latestAssessment(type: SubjectType, id: string): Promise<RiskAssessment | undefined> {
+    return this.ports.assessments.latestAssessment({ type, id }, this.asOf, this.modelVersion);
+  }
+}
+
+function once<T>(cache: Map<string, T>, key: string, read: () => T): T {
+  if (!cache.has(key)) cache.set(key, read());
+  return cache.get(key)!;
 }
 
 /** Registrations a successor's history is followed back through; as in the domain, no service changes hands more often. */
@@ -178,15 +207,20 @@ const MAX_PREDECESSORS = 8;
 async function successionOf(ports: ScorePorts, locationId: string, asOf: IsoDate) {
   const links = new Map<string, RegistrationLink>();
   const chain = new Set([locationId]);
+  // Most locations have no predecessor: their own signals are read alongside their links, not after them.
+  const signals = new Map([[locationId, ports.signals.signalsFor({ type: 'location', id: locationId })]]);
   let frontier = [locationId];
   while (frontier.length > 0 && chain.size <= MAX_PREDECESSORS) {
     const found = (await pMap(frontier, (id) => ports.reference.linksOf(id))).flat();
     for (const link of found) links.set(`${link.predecessorId}#${link.successorId}#${link.evidence}`, link);
     frontier = found.filter((link) => frontier.includes(link.successorId) && !chain.has(link.predecessorId)).map((link) => link.predecessorId);
-    for (const id of frontier) chain.add(id);
+    for (const id of frontier) {
+      chain.add(id);
+      signals.set(id, ports.signals.signalsFor({ type: 'location', id }));
+    }
   }
-  const signals = new Map(await pMap([...chain], async (id) => [id, await ports.signals.signalsFor({ type: 'location', id })] as const, { concurrency: READ_CONCURRENCY }));
-  return successionInput(locationId, successionAt([...links.values()], asOf), (id) => signals.get(id) ?? []);
+  const read = new Map(await Promise.all([...signals].map(async ([id, pending]) => [id, await pending] as const)));
+  return successionInput(locationId, successionAt([...links.values()], asOf), (id) => read.get(id) ?? []);
 }
 
 export interface ReplayReport {
