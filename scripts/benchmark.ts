@@ -43,14 +43,17 @@ try {
   progress(`generated ${market.signals} signals about ${market.locations} locations of ${market.providers} providers in ${market.councils} councils (${market.seconds.toFixed(0)} s)`);
 
   const floor = await floorPhase(dir);
+  const floorRssMb = peakRssMb();
   progress(`floor: ${floor.itemsWritten} items in ${floor.writeRequests} plain batch writes, ${floor.seconds.toFixed(1)} s`);
   const { result: pipeline, engine } = await pipelinePhase(dir, market.to);
   progress(`pipeline: ingest ${pipeline.ingestSeconds.toFixed(1)} s + scoring ${pipeline.recomputeSeconds.toFixed(1)} s; re-sent backfill stored ${pipeline.resend.stored} in ${pipeline.resend.seconds.toFixed(1)} s`);
   let latency;
   let pipelineEngineRssMb;
+  let latencyRssMb;
   try {
     const { locations } = await readReference(dir);
     latency = await latencyPhase(engine, locations, options.signals);
+    latencyRssMb = peakRssMb();
     progress(`latency over ${latency.signals} signals: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, p99 ${latency.p99Ms} ms`);
   } finally {
     pipelineEngineRssMb = await engine.stop();
@@ -64,7 +67,12 @@ try {
     pipeline,
     latency,
     bundles,
-    memory: { benchMb: peakRssMb(), generatorMb: market.peakRssMb, engineMb: Math.max(floor.engineRssMb, pipelineEngineRssMb) },
+    memory: {
+      benchMb: peakRssMb(),
+      benchMbByPhase: { floor: floorRssMb, ...pipeline.rssMb, latency: latencyRssMb },
+      generatorMb: market.peakRssMb,
+      engineMb: Math.max(floor.engineRssMb, pipelineEngineRssMb),
+    },
     load: { ...load, after: loadavg().map((n) => Number(n.toFixed(2))) },
     totalSeconds: (performance.now() - started) / 1000,
   });

@@ -13,7 +13,8 @@ import { pipelineMetrics } from '../../shared/adapters/metrics.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { asOfDate, ScheduledEvent } from '../../shared/middleware/as-of.js';
 import { parseEvent } from '../../shared/middleware/parse-event.js';
-import { scoreAffected, scoreAll } from './score.js';
+import { scoreAffected } from './score.js';
+import { scoreAll } from './score-all.js';
 
 const SignalStreamEvent = z.object({
   Records: z.array(

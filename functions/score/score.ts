@@ -1,86 +1,22 @@
-// The scoring use cases:
-// - scoreAll: the whole market as of a date (the daily schedule), computing and storing a new baseline;
+// The scoring use cases besides the full scoring (scoreAll, in score-all.ts):
 // - scoreAffected: only what new signals touch (from the table's stream): each affected location, its
 //   provider and its group, against the latest stored baseline, with unaffected siblings' stored assessments;
 // - replayAsOf: recompute a past date from the signals known then and compare with what was stored.
 import { isDeepStrictEqual } from 'node:util';
 import pMap from 'p-map';
 import { admitForScoring } from '../../shared/domain/admission.js';
-import { computeBaseline, type MarketBaseline } from '../../shared/domain/baseline.js';
-import type { Band, IsoDate, Location, QuarantineRecord, RegistrationLink, RiskAssessment, Signal, SubjectType } from '../../shared/domain/model.js';
+import type { IsoDate, Location, RegistrationLink, RiskAssessment, Signal, SubjectType } from '../../shared/domain/model.js';
 import type { RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { rollUp } from '../../shared/domain/roll-up.js';
-import { type MarketAssessments, type MarketSnapshot, scoreMarket } from '../../shared/domain/score-market.js';
 import { successionAt, successionInput } from '../../shared/domain/succession.js';
 import { scoreLocation } from '../../shared/domain/scoring.js';
-import { loadMarket } from '../../shared/application/market.js';
-import type { AssessmentStore, BaselineStore, QuarantineStore, ReferenceStore, SignalStore } from '../../shared/ports/stores.js';
-
-export interface ScorePorts {
-  reference: ReferenceStore;
-  signals: SignalStore;
-  assessments: AssessmentStore;
-  baselines: BaselineStore;
-  quarantine: QuarantineStore;
-}
+import { loadRegister } from '../../shared/application/market.js';
+import type { ReferenceStore } from '../../shared/ports/stores.js';
+import type { ScorePorts } from './ports.js';
+import { assessInParts } from './score-all.js';
 
 /** Reads in flight while gathering signals. */
 const READ_CONCURRENCY = 8;
-
-export type BandCounts = Record<SubjectType, Record<Band, number>>;
-
-export interface ScoreReport {
-  asOf: IsoDate;
-  modelVersion: string;
-  baselineVersion: string;
-  /** Assessments computed, which incremental scoring keeps to what new signals touch. */
-  computed: number;
-  rejected: number;
-  byBand: BandCounts;
-}
-
-
-export function countByBand(assessments: MarketAssessments): BandCounts {
-  const counts = (list: RiskAssessment[]) => {
-    const byBand: Record<Band, number> = { Green: 0, Amber: 0, Red: 0 };
-    for (const a of list) byBand[a.band] += 1;
-    return byBand;
-  };
-  return { location: counts(assessments.locations), provider: counts(assessments.providers), group: counts(assessments.groups) };
-}
-
-/** Keeps only signals the scorer may use; the rest go to quarantine with their reasons. */
-function admitMarket(market: MarketSnapshot): { market: MarketSnapshot; rejected: QuarantineRecord[] } {
-  const known = { locationIds: new Set(market.locations.map((l) => l.locationId)), providerIds: new Set(market.providers.map((p) => p.providerId)) };
-  const rejected: QuarantineRecord[] = [];
-  const admit = (bySubject: ReadonlyMap<string, readonly Signal[]>) =>
-    new Map(
-      [...bySubject].map(([id, signals]) => {
-        const admission = admitForScoring(signals, known);
-        rejected.push(...admission.rejected);
-        return [id, admission.admitted] as const;
-      }),
-    );
-  return { market: { ...market, signalsByLocation: admit(market.signalsByLocation), signalsByProvider: admit(market.signalsByProvider) }, rejected };
-}
-
-/** The market's figures over live registrations: a home that changed owner counts once, under its successor. */
-function marketBaseline(market: MarketSnapshot, asOf: IsoDate, model: RiskModelConfig): MarketBaseline {
-  const succession = successionAt(market.links ?? [], asOf);
-  const locations = market.locations.filter((l) => succession.successorOf(l.locationId) === undefined);
-  return computeBaseline({ asOf, locations, signalsByLocation: market.signalsByLocation, scarceSpecialisms: model.impact.scarceSpecialisms });
-}
-
-export async function scoreAll(ports: ScorePorts, asOf: IsoDate, model: RiskModelConfig): Promise<ScoreReport> {
-  const { market, rejected } = admitMarket(await loadMarket(ports));
-  const baseline = marketBaseline(market, asOf, model);
-  await ports.baselines.putBaseline(baseline);
-  const assessments = scoreMarket(market, asOf, model, baseline);
-  const all = [...assessments.locations, ...assessments.providers, ...assessments.groups];
-  await ports.assessments.putAssessments(all);
-  await ports.quarantine.quarantine(rejected);
-  return { asOf, modelVersion: model.version, baselineVersion: baseline.version, computed: all.length, rejected: rejected.length, byBand: countByBand(assessments) };
-}
 
 export interface AffectedReport {
   asOf: IsoDate;
@@ -233,22 +169,25 @@ export interface ReplayReport {
 /**
  * Recomputes every assessment stored for a past date from the signals known then (received by that date),
  * under the model version and against the baseline version each one records, and compares: any
- * difference breaks reproducibility.
+ * difference breaks reproducibility. The market is read a part at a time, once per baseline version.
  */
 export async function replayAsOf(ports: ScorePorts, asOf: IsoDate, model: RiskModelConfig): Promise<ReplayReport> {
-  const { market } = admitMarket(await loadMarket(ports));
+  const register = await loadRegister(ports.reference);
   const stored = (await Promise.all((['location', 'provider', 'group'] as const).map((type) => ports.assessments.assessmentsAsOf(asOf, type))))
     .flat()
     .filter((a) => a.modelVersion === model.version);
+  const keyOf = (a: RiskAssessment) => `${a.subject.type}#${a.subject.id}`;
   const differences: ReplayReport['differences'] = [];
   for (const version of new Set(stored.map((a) => a.baselineVersion))) {
     const baseline = await ports.baselines.getBaseline(version);
     if (!baseline) throw new Error(`baseline ${version} recorded by assessments as of ${asOf} is not stored`);
-    const replayed = scoreMarket(market, asOf, model, baseline);
-    const byKey = new Map([...replayed.locations, ...replayed.providers, ...replayed.groups].map((a) => [`${a.subject.type}#${a.subject.id}`, a]));
-    for (const original of stored.filter((a) => a.baselineVersion === version)) {
-      const key = `${original.subject.type}#${original.subject.id}`;
-      const again = byKey.get(key);
+    const originals = new Map(stored.filter((a) => a.baselineVersion === version).map((a) => [keyOf(a), a]));
+    const replayed = new Map<string, RiskAssessment>();
+    for await (const { assessments } of assessInParts(ports.signals, register, asOf, model, baseline)) {
+      for (const a of assessments) if (originals.has(keyOf(a))) replayed.set(keyOf(a), a);
+    }
+    for (const [key, original] of originals) {
+      const again = replayed.get(key);
       if (!again || !isDeepStrictEqual(original, again)) differences.push({ subject: key, stored: original, replayed: again });
     }
   }

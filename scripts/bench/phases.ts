@@ -11,13 +11,13 @@ import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dyn
 import pMap from 'p-map';
 import { LOCAL_RESOURCE_NAMES, type LocalEngines, pointAwsSdkAt, startLocalEngines } from '../../cli/local/engines.js';
 import { provisionTable } from '../../cli/local/provision.js';
-import { scoreAll } from '../../functions/score/score.js';
+import { scoreAll } from '../../functions/score/score-all.js';
 import { UPDATE_CONCURRENCY } from '../../shared/adapters/dynamodb/series-writes.js';
 import { packSignals } from '../../shared/adapters/dynamodb/signal-series.js';
 import { documentClient, DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { Group, Location, Provider, RegistrationLink, Signal } from '../../shared/domain/model.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
-import { tallyWrites, timed, treePeakMb, type WriteTally } from './measure.js';
+import { peakRssMb, tallyWrites, timed, treePeakMb, type WriteTally } from './measure.js';
 
 /** Signals handed to one store call: a backfill slice, ending on a subject boundary. */
 const SLICE = 20_000;
@@ -131,6 +131,8 @@ export interface PipelineResult extends Omit<PhaseResult, 'engineRssMb'> {
   stored: number;
   alreadyPresent: number;
   assessments: number;
+  /** The process's peak resident set in MiB by the end of loading, of scoring and of the re-sent backfill. */
+  rssMb: { ingest: number; scoring: number; resend: number };
   resend: { seconds: number; stored: number; writeRequests: number };
 }
 
@@ -151,7 +153,9 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
         count.alreadyPresent += written.alreadyPresent;
       }
     });
+    const ingestRssMb = peakRssMb();
     const recompute = await timed(() => scoreAll(ports, asOf, riskModel()));
+    const scoringRssMb = peakRssMb();
     const [itemsWritten, writeRequests] = [engine.writes.items, engine.writes.requests];
     // A re-sent backfill: every signal found by the batch read, nothing written (measured, not part of the ratio).
     let resent = 0;
@@ -167,6 +171,7 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
         signals,
         ...count,
         assessments: recompute.result.computed,
+        rssMb: { ingest: ingestRssMb, scoring: scoringRssMb, resend: peakRssMb() },
         itemsWritten,
         writeRequests,
         resend: { seconds: resend.seconds, stored: resent, writeRequests: engine.writes.requests - writeRequests },

@@ -1,11 +1,18 @@
 // What the scorer accepts. A signal about a location or provider the register does not know, or one that
 // describes a day after it was received, is rejected with its reason and quarantined, never scored.
-import type { QuarantineRecord, Signal } from './model.js';
+import type { Location, Provider, QuarantineRecord, Signal } from './model.js';
+import type { MarketSnapshot } from './score-market.js';
 
 export interface KnownSubjects {
   locationIds: ReadonlySet<string>;
   providerIds: ReadonlySet<string>;
 }
+
+/** The subjects the register lists, which signals must be about. */
+export const knownSubjects = (register: { locations: readonly Location[]; providers: readonly Provider[] }): KnownSubjects => ({
+  locationIds: new Set(register.locations.map((l) => l.locationId)),
+  providerIds: new Set(register.providers.map((p) => p.providerId)),
+});
 
 export interface Admission {
   admitted: Signal[];
@@ -40,4 +47,20 @@ export function admitForScoring(signals: readonly Signal[], known: KnownSubjects
     }
   }
   return { admitted, rejected };
+}
+
+type MarketSignals = Pick<MarketSnapshot, 'signalsByLocation' | 'signalsByProvider'>;
+
+/** Keeps only the signals of a market, or of a part of it, the scorer may use; the rest go to quarantine with their reasons. */
+export function admitMarket<M extends MarketSignals>(market: M, known: KnownSubjects): { market: M; rejected: QuarantineRecord[] } {
+  const rejected: QuarantineRecord[] = [];
+  const admit = (bySubject: MarketSignals['signalsByLocation']) =>
+    new Map(
+      [...bySubject].map(([id, signals]) => {
+        const admission = admitForScoring(signals, known);
+        rejected.push(...admission.rejected);
+        return [id, admission.admitted] as const;
+      }),
+    );
+  return { market: { ...market, signalsByLocation: admit(market.signalsByLocation), signalsByProvider: admit(market.signalsByProvider) }, rejected };
 }

@@ -71,8 +71,36 @@ function count(tally: Tally, concerns: number, enquiries: number, units: number)
   tally.units += units;
 }
 
+/**
+ * What the baseline needs of one location's signals as known at the date: its concerns and s.42 enquiries in
+ * the last 12 months, and its latest capacity return. Small, so a full scoring can keep every location's
+ * while dropping the signals.
+ */
+export interface BaselineContribution {
+  concerns: number;
+  enquiries: number;
+  lastReturn: { declaredVacancies: number; acceptingAdmissions: boolean | null } | undefined;
+}
+
+export function baselineContribution(locationSignals: readonly Signal[], asOf: IsoDate): BaselineContribution {
+  const windowStart = addMonths(asOf, -12);
+  const signals = knownAt(locationSignals, asOf);
+  const recent = signals.flatMap((s) => (s.facts.kind === 'safeguarding-concern' && s.describedOn > windowStart ? [s.facts] : []));
+  const lastReturn = signals.filter((s) => s.facts.kind === 'capacity-return').sort((a, b) => a.describedOn.localeCompare(b.describedOn)).at(-1);
+  return {
+    concerns: recent.length,
+    enquiries: recent.filter((c) => c.section42Enquiry).length,
+    lastReturn: lastReturn?.facts.kind === 'capacity-return' ? { declaredVacancies: lastReturn.facts.declaredVacancies, acceptingAdmissions: lastReturn.facts.acceptingAdmissions } : undefined,
+  };
+}
+
 export function computeBaseline(input: BaselineInput): MarketBaseline {
-  const windowStart = addMonths(input.asOf, -12);
+  const contributions = new Map(input.locations.map((l) => [l.locationId, baselineContribution(input.signalsByLocation.get(l.locationId) ?? [], input.asOf)]));
+  return combineBaseline({ asOf: input.asOf, locations: input.locations, contributions, scarceSpecialisms: input.scarceSpecialisms });
+}
+
+/** The baseline from each location's contribution, summed in the order of `locations`. */
+export function combineBaseline(input: Omit<BaselineInput, 'signalsByLocation'> & { contributions: ReadonlyMap<string, BaselineContribution> }): MarketBaseline {
   const totals = new Map(ADASS_REGIONS.map((r) => [r, { concernsInHomes: 0, beds: 0, concernsInCommunity: 0, services: 0 }]));
   const byKind = new Map(ADASS_REGIONS.map((r) => [r, new Map(SERVICE_KINDS.map((k) => [k, { concerns: 0, enquiries: 0, units: 0 }]))]));
   const councilBeds: Record<string, number> = {};
@@ -81,24 +109,19 @@ export function computeBaseline(input: BaselineInput): MarketBaseline {
   const councilAdmittableVacancies: Record<string, number> = {};
   const specialistHomes: Record<string, number> = {};
   for (const location of input.locations) {
-    const signals = knownAt(input.signalsByLocation.get(location.locationId) ?? [], input.asOf);
-    const recent = signals.flatMap((s) => (s.facts.kind === 'safeguarding-concern' && s.describedOn > windowStart ? [s.facts] : []));
-    const enquiries = recent.filter((c) => c.section42Enquiry).length;
+    const { concerns, enquiries, lastReturn } = input.contributions.get(location.locationId)!;
     // The pooled rates count an enquiry as a second concern; the rates by kind count each apart.
-    const weighted = recent.length + enquiries;
+    const weighted = concerns + enquiries;
     const regional = totals.get(location.region)!;
     const ofKind = byKind.get(location.region)!.get(location.serviceKind)!;
     if (isCareHome(location) && location.beds > 0) {
       regional.concernsInHomes += weighted;
       regional.beds += location.beds;
-      count(ofKind, recent.length, enquiries, location.beds / 10);
+      count(ofKind, concerns, enquiries, location.beds / 10);
       add(councilBeds, location.councilGss, location.beds);
       add(councilBedsByKind, `${location.councilGss}#${location.serviceKind}`, location.beds);
-      const lastReturn = signals.filter((s) => s.facts.kind === 'capacity-return').sort((a, b) => a.describedOn.localeCompare(b.describedOn)).at(-1);
       if (lastReturn) add(councilReportingBeds, location.councilGss, location.beds);
-      if (lastReturn?.facts.kind === 'capacity-return' && lastReturn.facts.acceptingAdmissions) {
-        add(councilAdmittableVacancies, location.councilGss, lastReturn.facts.declaredVacancies);
-      }
+      if (lastReturn?.acceptingAdmissions) add(councilAdmittableVacancies, location.councilGss, lastReturn.declaredVacancies);
       for (const scarce of input.scarceSpecialisms) {
         if (location.specialisms.some((s) => s.toLowerCase().includes(scarce.toLowerCase()))) {
           const key = `${location.councilGss}#${scarce}`;
@@ -109,7 +132,7 @@ export function computeBaseline(input: BaselineInput): MarketBaseline {
       regional.concernsInCommunity += weighted;
       regional.services += 1;
       // A care home without beds has no exposure to rate by its kind.
-      if (!isCareHome(location)) count(ofKind, recent.length, enquiries, 1);
+      if (!isCareHome(location)) count(ofKind, concerns, enquiries, 1);
     }
   }
   const safeguardingRates = Object.fromEntries(

@@ -6,12 +6,14 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../cli/local/invoke.js';
 import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
-import { scoreAffected, type ScorePorts, replayAsOf, scoreAll } from '../../functions/score/score.js';
+import type { ScorePorts } from '../../functions/score/ports.js';
+import { scoreAffected, replayAsOf } from '../../functions/score/score.js';
+import { scoreAll } from '../../functions/score/score-all.js';
 import { seriesKey } from '../../shared/adapters/dynamodb/signal-series.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
 import { at, concern, location, MODEL, provider, rating } from '../support/fixtures.js';
-import { type LocalAws, startLocalAws } from '../support/local-aws.js';
+import { type LocalAws, scorePortsOn, startLocalAws } from '../support/local-aws.js';
 
 const SCORED_ON = '2025-10-01';
 const P1 = '1-900000001';
@@ -25,8 +27,7 @@ describe('scoring on real engines', () => {
 
   beforeAll(async () => {
     aws = await startLocalAws();
-    stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
-    ports = { reference: stores, signals: stores, assessments: stores, baselines: stores, quarantine: stores };
+    ({ stores, ports } = scorePortsOn(aws));
     // A group with one two-home provider, and a single-home provider outside any group.
     await stores.putReference({
       locations: [location({ locationId: L1, providerId: P1 }), location({ locationId: L2, providerId: P1, name: 'Second Home' }), location({ locationId: L3, providerId: P2, name: 'Third Home' })],

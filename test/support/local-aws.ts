@@ -5,6 +5,7 @@ import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { invoke, landedObjectsEvent } from '../../cli/local/invoke.js';
 import type { EscalatePorts } from '../../functions/escalate/escalate.js';
+import type { ScorePorts } from '../../functions/score/ports.js';
 import type { IngestReport } from '../../functions/ingest/ingest.js';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
@@ -14,6 +15,12 @@ import { SqsDeadLetters } from '../../shared/adapters/sqs/dead-letters.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 
 export { type LocalAws, startLocalAws } from '../../cli/local/aws.js';
+
+/** The score use cases' ports on the local engines, as the score Lambda builds them on AWS, and the stores behind them. */
+export function scorePortsOn(aws: LocalAws): { stores: DynamoStores; ports: ScorePorts } {
+  const stores = new DynamoStores(aws.dynamo, LOCAL_RESOURCE_NAMES.table);
+  return { stores, ports: { reference: stores, signals: stores, assessments: stores, baselines: stores, quarantine: stores } };
+}
 
 /** The escalate use case's ports on the local engines, as the escalate Lambda builds them on AWS. */
 export function escalatePortsOn(aws: LocalAws, retry: RetryOptions = {}): EscalatePorts {

@@ -45,10 +45,10 @@ describe('benchmark measurements', () => {
     const input: BenchInput = {
       market: { locations: 10, providers: 4, groups: 1, councils: 2, signals: 1000, bySource: {}, seconds: 1 },
       floor: { seconds: 10, signals: 1000, itemsWritten: 100, writeRequests: 4, engineRssMb: 900 },
-      pipeline: { seconds: 20, ingestSeconds: 15, recomputeSeconds: 5, signals: 1000, stored: 1000, alreadyPresent: 0, assessments: 15, itemsWritten: 120, writeRequests: 60, resend: { seconds: 1, stored: 0, writeRequests: 0 } },
+      pipeline: { seconds: 20, ingestSeconds: 15, recomputeSeconds: 5, signals: 1000, stored: 1000, alreadyPresent: 0, assessments: 15, itemsWritten: 120, writeRequests: 60, rssMb: { ingest: 400, scoring: 400, resend: 400 }, resend: { seconds: 1, stored: 0, writeRequests: 0 } },
       latency: { signals: 10, p50Ms: 10, p95Ms: 20, p99Ms: 30, maxMs: 31, decisions: 2, itemsWrittenPer1000: 4000, warmLoadSeconds: 1 },
       bundles: { score: { kb: 130, coldImportMs: 300, peakRssMb: 70 } },
-      memory: { benchMb: 400, generatorMb: 800, engineMb: 900 },
+      memory: { benchMb: 400, benchMbByPhase: { floor: 300, ingest: 400, scoring: 400 }, generatorMb: 800, engineMb: 900 },
       load: { before: [1, 1, 1], after: [1, 1, 1], cores: 2 },
       totalSeconds: 60,
     };
@@ -62,5 +62,7 @@ describe('benchmark measurements', () => {
     const misses = vi.mocked(console.log).mock.calls.map(([line]) => String(line)).filter((line) => line.startsWith('Missed'));
     expect(misses).toHaveLength(2);
     expect(misses[1]).toMatch(/generator holds the whole two-year history/);
+    const rows = vi.mocked(console.table).mock.calls[0]![0] as { figure: string; detail: string }[];
+    expect(rows.find((r) => r.figure.startsWith('peak RSS'))?.detail).toMatch(/^generator; bench, in its ingest phase: 400 MB;/);
   });
 });
