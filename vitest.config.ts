@@ -8,6 +8,8 @@ export default defineConfig({
     // Integration tests start DynamoDB Local (a JVM) and fauxqs; give them room on a 2-core machine.
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits up to 1 s by default: a page or a queue can take longer on a loaded machine.
+    expect: { poll: { timeout: 30_000 } },
     fileParallelism: true,
     maxWorkers: 2,
     env: {
