@@ -1,4 +1,19 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Files that only read the bundled sample's run another file makes (test/support/sample-run.ts): they go last, so
+ * they find it made instead of waiting for it with a worker idle. The browser walk, which makes it, starts early.
+ */
+const READ_THE_SAMPLE_RUN = ['test/integration/pipeline.test.ts'];
+
+class SampleRunReadersLast extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const reads = (file: TestSpecification) => READ_THE_SAMPLE_RUN.some((path) => file.moduleId.endsWith(path));
+    return [...sorted.filter((file) => !reads(file)), ...sorted.filter(reads)];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -10,6 +25,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     // expect.poll waits up to 1 s by default: a page or a queue can take longer on a loaded machine.
     expect: { poll: { timeout: 30_000 } },
+    // A folder for the run, shared by its files: the bundled sample's run (test/support/sample-run.ts), the replays' state.
+    globalSetup: ['test/support/global-setup.ts'],
+    sequence: { sequencer: SampleRunReadersLast },
     fileParallelism: true,
     maxWorkers: 2,
     env: {
