@@ -2,22 +2,20 @@
 // The served dashboard in Debian's Chromium (playwright-core), over the database a run of the bundled
 // sample leaves in its state folder, served by `npm run serve`'s own server: the public map, a walk from
 // the map to a council, a provider, its history and back, filters, the CSV download, search, a council
-// refused another council's detail, small numbers suppressed, the 390 px layout and the keyboard.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// refused another council's detail, small numbers suppressed, the 390 px layout and the keyboard. The run
+// is shared with the pipeline's end-to-end checks (test/support/sample-run.ts): made once per `vitest run`.
+import { readFile } from 'node:fs/promises';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, runLocalPipeline } from '../../cli/local/pipeline.js';
 import { type DashboardServer, startDashboardServer } from '../../cli/serve/server.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
+import { sampleRun } from '../support/sample-run.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // As root in a closed network: no sandbox, and no background calls home that the network would refuse.
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('dashboard in Chromium', () => {
-  let dir: string;
   let served: DashboardServer;
   let browser: Browser;
   /** Every URL any page asked for: none may be on another host. */
@@ -37,10 +35,9 @@ describe('dashboard in Chromium', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dashboard-'));
-    // The sample pipeline once, keeping its database; then the dashboard server over it (one engine at a time).
-    await runLocalPipeline({ asOf: DEFAULTS.asOf, seed: DEFAULTS.seed, outDir: join(dir, 'out'), stateDir: join(dir, 'state'), progress: () => undefined });
-    served = await startDashboardServer({ stateDir: join(dir, 'state'), port: 0 });
+    // The sample's run, keeping its database (its engine stopped when it ends); then the dashboard server over it.
+    const { stateDir } = await sampleRun();
+    served = await startDashboardServer({ stateDir, port: 0 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await signedIn('role=national');
     await page.goto(served.url);
@@ -54,7 +51,6 @@ describe('dashboard in Chromium', () => {
     for (const context of contexts) await context.close();
     await browser?.close();
     await served?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('answers GET / without sign-in or redirect: 153 labelled hexes and a council table in numbers', async () => {

@@ -13,6 +13,7 @@ import { drainQueue } from '../../cli/local/queues.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
 import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { UPDATE_CONCURRENCY } from '../../shared/adapters/dynamodb/series-writes.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { addDays } from '../../shared/domain/dates.js';
 import { type RiskAssessment, SubjectType } from '../../shared/domain/model.js';
@@ -35,8 +36,12 @@ const LEEDS = 'E08000035';
 const BRADFORD = 'E08000032';
 /** The parties a Red provider in Leeds and Bradford must reach: both councils, their ADASS network, national oversight. */
 const PARTIES = [BRADFORD, LEEDS, adassNetworkId('Yorkshire and Humber', DEFAULT_PROTOCOL), DEFAULT_PROTOCOL.parties.nationalOversight.id].sort();
-/** Rows in a world's capacity file: over 100, so the signals take more than one write request. */
-const HOMES = 30;
+/**
+ * Homes in a world: each takes a write request of its own (its signals are one packed item), and there are more
+ * than ingest keeps in flight, so a crash falls both among writes already sent and before others are. Every
+ * request of a clean run is a crash point, twice: more homes would only repeat the same cases.
+ */
+const HOMES = UPDATE_CONCURRENCY + 4;
 const MONTHS = ['2025-06', '2025-07', '2025-08', '2025-09'];
 const LANDED_ON = '2025-10-01';
 

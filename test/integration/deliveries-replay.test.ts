@@ -1,28 +1,16 @@
 // `npm start -- --deliveries DIR` end to end on DynamoDB Local and fauxqs, as a person runs it: three monthly
-// deliveries of about forty services, replayed twice from empty engines, then once more on the kept state. Each
-// replay is its own process, as each run is (the handlers bind their engines' endpoints when loaded). Each day's
-// folder holds its four files, the two replays write the same bytes, each bad record is quarantined once under
-// its file's path, no personal-data marker reaches an output, and each notice carries the fields recipients
-// route on.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDeliveries, type GeneratedDeliveries, writeDeliveries } from '../../cli/deliveries/generate.js';
+// deliveries of about forty services replayed from empty engines, then once more on the kept state, each in its
+// own process. Each day's folder holds its four files, each bad record is quarantined once under its file's path,
+// no personal-data marker reaches an output, and each notice carries the fields recipients route on. That a second
+// replay from empty engines writes the same bytes is test/slow/deliveries-replay-twice.test.ts (`npm run test:slow`).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { GeneratedDeliveries } from '../../cli/deliveries/generate.js';
 import { PERSONAL_DATA_MARKER } from '../../cli/sample/generate.js';
-
-const REPO = resolve(import.meta.dirname, '../..');
+import { filesUnder, replayDeliveries, writeTestDeliveries } from '../support/deliveries.js';
 
 const DAY_FILES = ['escalations.jsonl', 'heatmap.json', 'quarantine.jsonl', 'scores.csv'];
-
-/** Every file under a folder, by its path relative to it, with its bytes. */
-async function filesUnder(dir: string): Promise<Map<string, Buffer>> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-  return new Map(await Promise.all(files.map(async (path) => [path.slice(dir.length + 1), await readFile(path)] as const)));
-}
 
 /** The records of the JSON-lines files of one kind, each with the day of the folder it is in. */
 const recordsOf = (files: Map<string, Buffer>, name: string): Record<string, unknown>[] =>
@@ -34,20 +22,13 @@ describe('replaying dated deliveries', () => {
   let root: string;
   let generated: GeneratedDeliveries;
   let first: { printed: string; files: Map<string, Buffer> };
-  let second: { printed: string; files: Map<string, Buffer> };
   let continued: string;
 
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'care-market-deliveries-'));
-    generated = generateDeliveries({ seed: 20251015, months: 3, locations: 40, last: '2025-10-15' });
-    await writeDeliveries(join(root, 'deliveries'), generated);
-    const start = async (out: string, state: string, ...more: string[]) => {
-      const args = ['cli/main.ts', 'start', '--deliveries', join(root, 'deliveries'), '--out', join(root, out), '--state', join(root, state), ...more];
-      return (await promisify(execFile)(join(REPO, 'node_modules/.bin/tsx'), args, { cwd: REPO, maxBuffer: 64 * 1024 * 1024 })).stdout;
-    };
-    first = { printed: await start('first', 'state-first'), files: await filesUnder(join(root, 'first')) };
-    second = { printed: await start('second', 'state-second'), files: await filesUnder(join(root, 'second')) };
-    continued = await start('continued', 'state-second', '--continue');
+    root = await mkdtemp(join(inject('sharedDir'), 'care-market-deliveries-'));
+    generated = await writeTestDeliveries(root);
+    first = { printed: await replayDeliveries(root, 'first', 'state'), files: await filesUnder(join(root, 'first')) };
+    continued = await replayDeliveries(root, 'continued', 'state', '--continue');
   }, 900_000);
 
   afterAll(async () => {
@@ -67,12 +48,6 @@ describe('replaying dated deliveries', () => {
     expect(first.printed).toMatch(/Done in \d+\.\d s\./);
     // The story's sale is told apart from its closure.
     expect(first.printed).toContain(`1 closure (no successor known: Red, councils told); ${generated.sale!.homes.length} changes of owner, 0 moves`);
-  });
-
-  it('writes byte-identical files when the same deliveries are replayed again from empty engines', () => {
-    // Assess
-    expect(second.files.size).toBe(first.files.size);
-    for (const [path, bytes] of first.files) expect(second.files.get(path)?.equals(bytes), path).toBe(true);
   });
 
   it('quarantines each bad record once, on its day, naming its field and its file as a path under the deliveries folder', () => {

@@ -1,39 +1,23 @@
 // The main job end to end on DynamoDB Local and fauxqs, with every file landed twice: the second pass must
 // store and send nothing new. Personal-data markers in the generated inputs must reach no output file, no
-// SNS message and no log line.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// SNS message and no log line (the handlers' logs are captured at the most verbose level). The run is the
+// one the browser walk also stands on (test/support/sample-run.ts): made once per `vitest run`.
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS, type PipelineResult, runLocalPipeline } from '../../cli/local/pipeline.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS, type PipelineResult } from '../../cli/local/pipeline.js';
 import { PERSONAL_DATA_MARKER } from '../../cli/sample/generate.js';
+import { sampleRun } from '../support/sample-run.js';
 
 describe('the local pipeline on real engines', () => {
   let outDir: string;
   let result: PipelineResult;
-  const logged: string[] = [];
+  let logged: string[];
 
   beforeAll(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'care-market-'));
-    // Capture everything the handlers log, at the most verbose level, to prove no personal data is in it.
-    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)) as typeof process.stderr.write;
-    try {
-      result = await runLocalPipeline({ asOf: DEFAULTS.asOf, seed: DEFAULTS.seed, outDir, replay: true, progress: (line) => logged.push(line) });
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
-      process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
-    }
-  }, 240_000);
-
-  afterAll(async () => {
-    if (outDir) await rm(outDir, { recursive: true, force: true });
-  });
+    ({ outDir, result, logged } = await sampleRun());
+  }, 600_000);
 
   it('writes a score for every location of the bundled register sample', async () => {
     // Prepare
