@@ -37,12 +37,44 @@ export interface ReaderResult {
   output: unknown;
 }
 
-/** Every record is kept or quarantined once, and a quarantined record says where it was and why. */
-export function expectAccounted(result: ReaderResult, records: number): void {
+/** A record is good, or has one checked field made surely bad, or has some given any value at all. */
+export type RecordPlan<V> = { kind: 'good' } | { kind: 'bad'; field: number; value: V } | { kind: 'any'; values: [number, V][] };
+
+/** Mostly good records, some with a checked field (by its index among `fields`) made bad, a few with any values. */
+export const recordPlan = <V>(fields: number, bad: fc.Arbitrary<V>, any: fc.Arbitrary<V>): fc.Arbitrary<RecordPlan<V>> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constant({ kind: 'good' } as const) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('bad' as const), field: fc.nat(fields - 1), value: bad }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('any' as const), values: fc.array(fc.tuple(fc.nat(fields - 1), any), { minLength: 1, maxLength: 4 }) }) },
+  );
+
+/** The checked fields a plan sets, by index, with their values. */
+export const plannedValues = <V>(plan: RecordPlan<V>): [number, V][] => (plan.kind === 'bad' ? [[plan.field, plan.value]] : plan.kind === 'any' ? plan.values : []);
+
+/**
+ * What a reader owes a file made from plans: every record kept or quarantined once, each good one kept, each bad
+ * one quarantined at its row (`rowOf` its index) naming the field, and nothing personal in anything it returns.
+ */
+export function expectPlansHandled(result: ReaderResult, plans: readonly RecordPlan<unknown>[], rowOf: (index: number) => number, checked: readonly string[]): void {
   const rows = new Set(result.quarantine.map((record) => record.row));
   expect(rows.size).toBe(result.quarantine.length);
-  expect(result.kept + rows.size).toBe(records);
-  for (const record of result.quarantine) expect(record.reason).not.toBe('');
+  expect(result.kept + rows.size).toBe(plans.length);
+  const faults = new Map(result.quarantine.map((record) => [record.row, record]));
+  plans.forEach((plan, i) => {
+    if (plan.kind === 'good') expect(faults.get(rowOf(i))).toBeUndefined();
+    if (plan.kind === 'bad') expect(faults.get(rowOf(i))?.field).toBe(checked[plan.field]);
+  });
+  expectSaysWhereAndWhy(result.quarantine, null);
+  expect(JSON.stringify(result.output)).not.toContain(PERSONAL_DATA_MARKER);
+}
+
+/** Every quarantine record names its origin (when given) and row, and gives a reason. */
+export function expectSaysWhereAndWhy(quarantine: Iterable<QuarantineRecord>, origin: string | null): void {
+  for (const record of quarantine) {
+    if (origin !== null) expect(record.origin).toBe(origin);
+    expect(record.row).toBeGreaterThanOrEqual(0);
+    expect(record.reason).not.toBe('');
+  }
 }
 
 const LINE_BREAK = /\r\n|\r|\n/g;

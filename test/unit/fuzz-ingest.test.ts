@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { PERSONAL_DATA_MARKER } from '../../cli/sample/generate.js';
 import { ingestObject, type IngestPorts } from '../../functions/ingest/ingest.js';
 import { parseCqcRegister } from '../../shared/sources/cqc-register.js';
+import { expectSaysWhereAndWhy } from '../support/fuzzing.js';
 import { InMemoryIngestStores } from '../support/in-memory-stores.js';
 
 const BUCKET = 'landing';
@@ -72,7 +73,7 @@ describe('fuzzing ingest', () => {
         expect(first.signalsStored).toBe(stores.signals.size);
         expect(stores.quarantined.size).toBeLessThanOrEqual(first.quarantined);
         if (first.quarantined > 0) expect(stores.quarantined.size).toBeGreaterThan(0);
-        for (const record of stores.quarantined.values()) expect(record.reason).not.toBe('');
+        expectSaysWhereAndWhy(stores.quarantined.values(), key);
         const onward = JSON.stringify({ signals: [...stores.signals.values()], locations: [...stores.locations.values()], providers: [...stores.providers.values()] });
         expect(onward).not.toContain(PERSONAL_DATA_MARKER);
         expect(again).toMatchObject({ signalsStored: 0, signalsAlreadyPresent: first.signalsStored + first.signalsAlreadyPresent, quarantined: first.quarantined });
@@ -101,7 +102,7 @@ describe('fuzzing ingest', () => {
         expect(report.signalsStored).toBe(stores.signals.size);
         expect(stores.quarantined.size).toBeLessThanOrEqual(report.quarantined);
         if (report.source === 'unknown') expect([...stores.quarantined.values()]).toEqual([expect.objectContaining({ origin: key, row: 0 })]);
-        for (const record of stores.quarantined.values()) expect(record.reason).not.toBe('');
+        expectSaysWhereAndWhy(stores.quarantined.values(), key);
       }),
       { numRuns: 300 },
     );

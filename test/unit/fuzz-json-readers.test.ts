@@ -4,12 +4,11 @@
 // for every document, and let no personal data into anything it returns.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PERSONAL_DATA_MARKER } from '../../cli/sample/generate.js';
 import type { ParseContext, ParsedBatch } from '../../shared/sources/batch.js';
 import { parseCompaniesHouseApi } from '../../shared/sources/companies-house-api.js';
 import { parseCqcApiLocations } from '../../shared/sources/cqc-api.js';
 import { signalParser } from '../../shared/sources/registry.js';
-import { badValue, cellText, expectAccounted, personalText, type ReaderResult } from '../support/fuzzing.js';
+import { badValue, cellText, expectPlansHandled, expectSaysWhereAndWhy, personalText, plannedValues, type ReaderResult, type RecordPlan, recordPlan } from '../support/fuzzing.js';
 
 const companyNumber = (i: number): string => `CH${String(i).padStart(6, '0')}`;
 const providerId = (i: number): string => `1-${900000000 + i}`;
@@ -90,21 +89,6 @@ const READERS: readonly JsonReader[] = [
 /** A value no checked field accepts: bad text, or the wrong JSON type (not null or a boolean, which some fields take). */
 const badJson: fc.Arbitrary<unknown> = fc.oneof(badValue, fc.constantFrom({}, [], -1.5));
 
-type DocumentPlan = { kind: 'good' } | { kind: 'bad'; path: number; value: unknown } | { kind: 'any'; values: [number, unknown][] };
-
-const documentPlan = (reader: JsonReader): fc.Arbitrary<DocumentPlan> =>
-  fc.oneof(
-    { weight: 3, arbitrary: fc.constant({ kind: 'good' } as const) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('bad' as const), path: fc.nat(reader.checked.length - 1), value: badJson }) },
-    {
-      weight: 1,
-      arbitrary: fc.record({
-        kind: fc.constant('any' as const),
-        values: fc.array(fc.tuple(fc.nat(reader.checked.length - 1), fc.oneof(fc.jsonValue(), cellText)), { minLength: 1, maxLength: 3 }),
-      }),
-    },
-  );
-
 /** Sets the value at a dotted path, the containers on the way being the good document's own. */
 function setAt(document: Json, path: string, value: unknown): void {
   const keys = path.split('.');
@@ -113,11 +97,10 @@ function setAt(document: Json, path: string, value: unknown): void {
   parent[last] = value;
 }
 
-function write(reader: JsonReader, plans: readonly DocumentPlan[], personal: string): string {
+function write(reader: JsonReader, plans: readonly RecordPlan<unknown>[], personal: string): string {
   const documents = plans.map((plan, i) => {
     const document = reader.goodDocument(i, personal);
-    if (plan.kind === 'bad') setAt(document, reader.checked[plan.path]!, plan.value);
-    if (plan.kind === 'any') for (const [path, value] of plan.values) setAt(document, reader.checked[path]!, value);
+    for (const [path, value] of plannedValues(plan)) setAt(document, reader.checked[path]!, value);
     return document;
   });
   return reader.lines ? documents.map((document) => JSON.stringify(document)).join('\n') : JSON.stringify(documents, null, 2);
@@ -131,7 +114,7 @@ const run = (reader: JsonReader, text: string): ReaderResult => {
 describe.each(READERS)('fuzzing $name', (reader) => {
   it('keeps every good document, quarantines every bad one naming the path, and accounts for every document', () => {
     fc.assert(
-      fc.property(fc.array(documentPlan(reader), { minLength: 1, maxLength: 8 }), personalText, (plans, personal) => {
+      fc.property(fc.array(recordPlan(reader.checked.length, badJson, fc.oneof(fc.jsonValue(), cellText)), { minLength: 1, maxLength: 8 }), personalText, (plans, personal) => {
         // Prepare
         const text = write(reader, plans, personal);
 
@@ -139,13 +122,8 @@ describe.each(READERS)('fuzzing $name', (reader) => {
         const result = run(reader, text);
 
         // Assess
-        expectAccounted(result, plans.length);
-        const faults = new Map(result.quarantine.map((record) => [record.row, record]));
-        plans.forEach((plan, i) => {
-          if (plan.kind === 'good') expect(faults.get(i + 1)).toBeUndefined();
-          if (plan.kind === 'bad') expect(faults.get(i + 1)?.field).toBe(reader.checked[plan.path]);
-        });
-        expect(JSON.stringify(result.output)).not.toContain(PERSONAL_DATA_MARKER);
+        // A JSON record's row is its position in the file, from 1.
+        expectPlansHandled(result, plans, (i) => i + 1, reader.checked);
       }),
     );
   });
@@ -163,11 +141,7 @@ describe.each(READERS)('fuzzing $name', (reader) => {
         const { quarantine } = reader.read(text);
 
         // Assess
-        for (const record of quarantine) {
-          expect(record.origin).toBe(context.origin);
-          expect(record.row).toBeGreaterThanOrEqual(0);
-          expect(record.reason.length).toBeGreaterThan(0);
-        }
+        expectSaysWhereAndWhy(quarantine, context.origin);
       }),
     );
   });
