@@ -6,6 +6,7 @@
 // tied to a published figure or marked an assumption, so the backtest measures the model against the market
 // rather than against itself.
 import { Dice } from '../sample/dice.js';
+import { groupBy } from '../../shared/domain/collections.js';
 import { COUNCILS } from '../../shared/domain/councils.js';
 import { addDays, addMonths, daysBetween, monthOf } from '../../shared/domain/dates.js';
 import {
@@ -27,7 +28,7 @@ import {
 } from '../../shared/domain/model.js';
 import { SAMPLE_PARAMETERS } from '../sample/generate.js';
 import { HISTORY_PARAMETERS } from './history-parameters.js';
-import { reRegister, type ReRegistration } from './ownership-changes.js';
+import { OwnershipChanges, type ReRegistration } from './ownership-changes.js';
 import { poisson } from './poisson-draw.js';
 
 export { HISTORY_PARAMETERS } from './history-parameters.js';
@@ -407,6 +408,7 @@ interface Context {
   months: IsoDate[];
   /** The last day of each month. */
   monthEnds: IsoDate[];
+  /** The signals of the location or company being drawn: taken once it is done, so none are held for long. */
   signals: Signal[];
   dips: PassingDip[];
   outcomeKeys: Map<LocationPlan, string[]>;
@@ -827,9 +829,30 @@ function companySnapshots(owner: ProviderPlan, ctx: Context): void {
 
 // ---------------------------------------------------------------------------------------------------------
 
-export function generateHistory(options: HistoryOptions): MarketHistory {
+/** The last day of a history. */
+export const historyEnd = (options: Pick<HistoryOptions, 'from' | 'months'>): IsoDate => addDays(addMonths(options.from, options.months), -1);
+
+/** One location's signals as re-registered, with its sale's two register entries apart; or one company's. */
+interface Drawn {
+  signals: Signal[];
+  saleRegistrations: Signal[];
+}
+
+/** The signals drawn since they were last taken. */
+function taken(ctx: Context): Signal[] {
+  const { signals } = ctx;
+  ctx.signals = [];
+  return signals;
+}
+
+/**
+ * The history drawn one location at a time, then one company at a time, each yielded as soon as it is drawn;
+ * the rest of the history is returned at the end. The sales are drawn up front, from the market and its
+ * failure dates, so each location's signals are re-registered as they are drawn.
+ */
+function* drawHistory(options: HistoryOptions): Generator<Drawn, Omit<MarketHistory, 'signals'>> {
   const { seed, from, months } = options;
-  const to = addDays(addMonths(from, months), -1);
+  const to = historyEnd(options);
   const root = new Dice(seed);
   const { providers, groups } = buildMarket(root.fork(), options.locations, from, to);
   openServices(seed, providers, from, to);
@@ -844,6 +867,21 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
     outcomeKeys: new Map(),
   };
   const plans = providers.flatMap((owner) => owner.locations);
+  // A sound company that trades to the end of the history may buy homes; a failing or sliding one keeps its own,
+  // and a service opened within the history is not sold in its first years (an assumption).
+  const sound = (owner: ProviderPlan) => owner.insolventOn === null && owner.financial === null;
+  const changes = new OwnershipChanges({
+    seed,
+    from,
+    to,
+    locations: plans.map((plan) => plan.location),
+    failsOn: new Map(plans.flatMap((plan) => (plan.event ? [[plan.location.locationId, plan.event.on]] : []))),
+    tiedToOwner: new Set(plans.filter((plan) => !sound(plan.owner) || opened(plan, ctx)).map((plan) => plan.location.locationId)),
+    buyers: providers
+      .filter((owner) => sound(owner) && owner.provider.companyNumber !== null && owner.locations.some((plan) => !plan.event))
+      .map((owner) => ({ providerId: owner.provider.providerId, locations: owner.locations.length })),
+    registerLagDays: H.lagDays.register,
+  });
   for (const plan of plans) {
     const spans = monthSpans(plan, ctx);
     ratings(plan, ctx, spans);
@@ -851,8 +889,12 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
     concerns(plan, ctx, spans);
     commissionerActions(plan, ctx, spans);
     capacityReturns(plan, ctx);
+    yield changes.reRegister(plan.location.locationId, taken(ctx));
   }
-  for (const owner of providers) companySnapshots(owner, ctx);
+  for (const owner of providers) {
+    companySnapshots(owner, ctx);
+    yield { signals: taken(ctx), saleRegistrations: [] };
+  }
 
   const events: FailureEvent[] = plans.flatMap((plan) => {
     if (!plan.event) return [];
@@ -865,22 +907,31 @@ export function generateHistory(options: HistoryOptions): MarketHistory {
       outcomeSignalKeys: ctx.outcomeKeys.get(plan) ?? [],
     }];
   });
-  // A sound company that trades to the end of the history may buy homes; a failing or sliding one keeps its own,
-  // and a service opened within the history is not sold in its first years (an assumption).
-  const sound = (owner: ProviderPlan) => owner.insolventOn === null && owner.financial === null;
-  const reRegistered = reRegister({
-    seed,
-    from,
-    to,
-    locations: plans.map((plan) => plan.location),
-    signals: ctx.signals,
-    events,
-    dips: ctx.dips,
-    tiedToOwner: new Set(plans.filter((plan) => !sound(plan.owner) || opened(plan, ctx)).map((plan) => plan.location.locationId)),
-    buyers: providers
-      .filter((owner) => sound(owner) && owner.provider.companyNumber !== null && owner.locations.some((plan) => !plan.event))
-      .map((owner) => ({ providerId: owner.provider.providerId, locations: owner.locations.length })),
-    registerLagDays: H.lagDays.register,
-  });
-  return { seed, from, to, providers: providers.map((owner) => owner.provider), groups, ...reRegistered };
+  return { seed, from, to, providers: providers.map((owner) => owner.provider), groups, ...changes.outcome(events, ctx.dips) };
+}
+
+/** The whole history: every location's signals in turn, then every company's, then the register entries of every sale. */
+export function generateHistory(options: HistoryOptions): MarketHistory {
+  const signals: Signal[] = [];
+  const saleRegistrations: Signal[] = [];
+  const drawing = drawHistory(options);
+  for (let next = drawing.next(); ; next = drawing.next()) {
+    if (next.done) return { ...next.value, signals: signals.concat(saleRegistrations) };
+    signals.push(...next.value.signals);
+    saleRegistrations.push(...next.value.saleRegistrations);
+  }
+}
+
+/**
+ * The history's signals a batch at a time, as they are drawn, so a large market need not be held: one location's
+ * (with its successor's, if it is sold), then one company's. Each subject's signals are in one batch, together.
+ * The generator returns the rest of the history; the signals are those of generateHistory, in another order.
+ */
+export function* streamHistory(options: HistoryOptions): Generator<Signal[], Omit<MarketHistory, 'signals'>> {
+  const drawing = drawHistory(options);
+  for (let next = drawing.next(); ; next = drawing.next()) {
+    if (next.done) return next.value;
+    const { signals, saleRegistrations } = next.value;
+    yield [...groupBy([...signals, ...saleRegistrations], (s) => `${s.subject.type}#${s.subject.id}`).values()].flat();
+  }
 }

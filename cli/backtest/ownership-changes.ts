@@ -48,14 +48,13 @@ export interface ReRegistration {
   kind: ReRegistrationKind;
 }
 
-export interface ReRegistrationInput {
+export interface SaleInput {
   seed: number;
   from: IsoDate;
   to: IsoDate;
   locations: readonly Location[];
-  signals: readonly Signal[];
-  events: readonly FailureEvent[];
-  dips: readonly PassingDip[];
+  /** The day of each failing location's failure, whatever its kind. */
+  failsOn: ReadonlyMap<string, IsoDate>;
   /** Locations whose story is their company's (it fails or slides): not sold here. */
   tiedToOwner: ReadonlySet<string>;
   /** Companies that may buy a home: sound ones that trade to the end of the history, with their number of locations. */
@@ -64,9 +63,9 @@ export interface ReRegistrationInput {
   registerLagDays: { min: number; max: number };
 }
 
-export interface ReRegistrationOutput {
+/** Everything about the re-registrations but their signals, which are re-registered location by location. */
+export interface ReRegistrationOutcome {
   locations: Location[];
-  signals: Signal[];
   events: FailureEvent[];
   dips: PassingDip[];
   links: RegistrationLink[];
@@ -74,8 +73,11 @@ export interface ReRegistrationOutput {
 }
 
 interface Sale extends ReRegistration {
-  stream: Dice;
   buyerId: string;
+  /** Receipt of the predecessor's deregistration and of the successor's registration in the register extract. */
+  receivedOn: { deregistered: IsoDate; registered: IsoDate };
+  /** Receipt of CQC's statement of the link, null when CQC states none. */
+  statedOn: IsoDate | null;
 }
 
 /** Dips of the owner's company: they stay with the seller. */
@@ -118,21 +120,24 @@ function buyerPicker(buyers: ReadonlyArray<{ providerId: string; locations: numb
   };
 }
 
-function drawSales(input: ReRegistrationInput): Map<string, Sale> {
-  const eventOn = new Map(input.events.map((e) => [e.locationId, e.on]));
+function drawSales(input: SaleInput): Map<string, Sale> {
   const pickBuyer = buyerPicker(input.buyers);
   const sales = new Map<string, Sale>();
   input.locations.forEach((location, n) => {
     if (input.tiedToOwner.has(location.locationId)) return;
     const stream = Dice.forKey(input.seed, `re-registration|${location.locationId}`);
     const on = yearlyDate(stream, P.perYear[location.serviceKind], input.from, input.to);
-    const failsOn = eventOn.get(location.locationId);
+    const failsOn = input.failsOn.get(location.locationId);
     // A home that fails first is not sold.
     if (on === null || (failsOn !== undefined && failsOn <= on)) return;
     const kind: ReRegistrationKind = stream.chance(P.moveShare) ? 'move' : 'ownership-change';
     const buyerId = kind === 'move' ? location.providerId : pickBuyer(stream, location.providerId);
     if (buyerId === null) return;
-    sales.set(location.locationId, { predecessorId: location.locationId, successorId: `1-${3_000_000_000 + n}`, on, kind, stream, buyerId });
+    // The rest of the sale's draws, from its own stream in the order they always came: its two register entries'
+    // receipts, then whether and when CQC states the link.
+    const receivedOn = { deregistered: lag(stream, on, input.registerLagDays), registered: lag(stream, on, input.registerLagDays) };
+    const statedOn = stream.chance(P.statedByCqcShare) ? lag(stream, on, P.relationshipLagDays) : null;
+    sales.set(location.locationId, { predecessorId: location.locationId, successorId: `1-${3_000_000_000 + n}`, on, kind, buyerId, receivedOn, statedOn });
   });
   return sales;
 }
@@ -155,78 +160,100 @@ function registrationSignal(locationId: string, on: IsoDate, receivedOn: IsoDate
  * The history with each sold or moved home re-registered: the predecessor deregistered on the day, the successor
  * registered that day and holding everything the service does from then on, and CQC's statement of most links.
  * Every location gets address keys (UPRN and postcode), shared by a change of owner's two registrations; a
- * closure's location records its deregistration.
+ * closure's location records its deregistration. The sales are drawn first, from the market and its failure
+ * dates alone, so each location's signals can be re-registered as soon as they are drawn and none need be held.
  */
-export function reRegister(input: ReRegistrationInput): ReRegistrationOutput {
-  const sales = drawSales(input);
-  const closedOn = new Map(input.events.filter((e) => e.kind === 'closure').map((e) => [e.locationId, e.on]));
+export class OwnershipChanges {
+  private readonly sales: Map<string, Sale>;
 
-  // The manager's state on the day of the sale carries to both registrations' entries on the register.
-  const absentOnSale = new Map<string, { on: IsoDate; absentSince: IsoDate | null }>();
-  const signals: Signal[] = [];
-  for (const signal of input.signals) {
-    const sale = signal.subject.type === 'location' ? sales.get(signal.subject.id) : undefined;
-    if (sale && signal.facts.kind === 'registration' && signal.describedOn <= sale.on) {
-      const held = absentOnSale.get(sale.predecessorId);
-      if (!held || signal.describedOn >= held.on) absentOnSale.set(sale.predecessorId, { on: signal.describedOn, absentSince: signal.facts.registeredManagerAbsentSince });
-      // The successor's own registration entry replaces one dated the day of the sale.
-      if (signal.describedOn === sale.on) continue;
-    }
-    if (!sale || signal.describedOn < sale.on) signals.push(signal);
-    else signals.push({ ...signal, naturalId: renamed(signal.naturalId, sale), subject: { type: 'location', id: sale.successorId } });
+  constructor(private readonly input: SaleInput) {
+    this.sales = drawSales(input);
   }
 
-  const locations: Location[] = input.locations.map((location, n) => {
-    const deregisteredOn = sales.get(location.locationId)?.on ?? closedOn.get(location.locationId);
-    return { ...location, uprn: uprnOf(n), postcode: postcodeOf(n), ...(deregisteredOn === undefined ? {} : { deregisteredOn }) };
-  });
-  const links: RegistrationLink[] = [];
-  const reRegistrations: ReRegistration[] = [];
-  input.locations.forEach((location, n) => {
-    const sale = sales.get(location.locationId);
-    if (!sale) return;
-    const { stream, on, kind } = sale;
-    // A move takes the service to a new address; a change of owner keeps the old one.
-    const address = kind === 'move' ? input.locations.length + n : n;
-    const failsOn = closedOn.get(location.locationId);
-    locations.push({
-      ...location,
-      locationId: sale.successorId,
-      providerId: sale.buyerId,
-      registeredOn: on,
-      uprn: uprnOf(address),
-      postcode: postcodeOf(address),
-      ...(failsOn === undefined ? {} : { deregisteredOn: failsOn }),
-    });
-    const absentSince = absentOnSale.get(sale.predecessorId)?.absentSince ?? null;
-    signals.push(
-      registrationSignal(sale.predecessorId, on, lag(stream, on, input.registerLagDays), 'Deregistered', absentSince),
-      registrationSignal(sale.successorId, on, lag(stream, on, input.registerLagDays), 'Registered', absentSince),
-    );
-    reRegistrations.push({ predecessorId: sale.predecessorId, successorId: sale.successorId, on, kind });
-    if (!stream.chance(P.statedByCqcShare)) return;
-    links.push({
-      predecessorId: sale.predecessorId,
-      successorId: sale.successorId,
-      linkedOn: on,
-      kind,
-      reason: REASONS[kind],
-      evidence: 'cqc-relationship',
-      confidence: 1,
-      source: 'cqc-api',
-      origin: `cqc-api/locations/${sale.successorId}.json`,
-      receivedOn: lag(stream, on, P.relationshipLagDays),
-    });
-  });
+  /**
+   * One location's signals (all of them: the manager's state on the day of a sale is read from them) as
+   * re-registered, and the two register entries of its sale, if it is sold.
+   */
+  reRegister(locationId: string, own: Signal[]): { signals: Signal[]; saleRegistrations: Signal[] } {
+    const sale = this.sales.get(locationId);
+    if (!sale) return { signals: own, saleRegistrations: [] };
+    // The manager's state on the day of the sale carries to both registrations' entries on the register.
+    let onSale: { on: IsoDate; absentSince: IsoDate | null } | null = null;
+    const signals: Signal[] = [];
+    for (const signal of own) {
+      if (signal.facts.kind === 'registration' && signal.describedOn <= sale.on) {
+        if (!onSale || signal.describedOn >= onSale.on) onSale = { on: signal.describedOn, absentSince: signal.facts.registeredManagerAbsentSince };
+        // The successor's own registration entry replaces one dated the day of the sale.
+        if (signal.describedOn === sale.on) continue;
+      }
+      if (signal.describedOn < sale.on) signals.push(signal);
+      else signals.push({ ...signal, naturalId: renamed(signal.naturalId, sale), subject: { type: 'location', id: sale.successorId } });
+    }
+    const absentSince = onSale?.absentSince ?? null;
+    return {
+      signals,
+      saleRegistrations: [
+        registrationSignal(sale.predecessorId, sale.on, sale.receivedOn.deregistered, 'Deregistered', absentSince),
+        registrationSignal(sale.successorId, sale.on, sale.receivedOn.registered, 'Registered', absentSince),
+      ],
+    };
+  }
 
-  const events = input.events.map((event) => {
-    const sale = sales.get(event.locationId);
-    // Only a failure after the sale can belong to a sold home: it is the successor's.
-    return sale ? { ...event, locationId: sale.successorId, providerId: sale.buyerId, outcomeSignalKeys: event.outcomeSignalKeys.map((key) => renamed(key, sale)) } : event;
-  });
-  const dips = input.dips.map((dip) => {
-    const sale = sales.get(dip.locationId);
-    return sale && dip.from >= sale.on && !COMPANY_DIPS.has(dip.kind) ? { ...dip, locationId: sale.successorId } : dip;
-  });
-  return { locations, signals, events, dips, links, reRegistrations };
+  /** The locations with their address keys and successors, the links CQC states, and the events and dips moved to successors. */
+  outcome(events: readonly FailureEvent[], dips: readonly PassingDip[]): ReRegistrationOutcome {
+    const { sales, input } = this;
+    const closedOn = new Map(events.filter((e) => e.kind === 'closure').map((e) => [e.locationId, e.on]));
+    const locations: Location[] = input.locations.map((location, n) => {
+      const deregisteredOn = sales.get(location.locationId)?.on ?? closedOn.get(location.locationId);
+      return { ...location, uprn: uprnOf(n), postcode: postcodeOf(n), ...(deregisteredOn === undefined ? {} : { deregisteredOn }) };
+    });
+    const links: RegistrationLink[] = [];
+    const reRegistrations: ReRegistration[] = [];
+    input.locations.forEach((location, n) => {
+      const sale = sales.get(location.locationId);
+      if (!sale) return;
+      const { on, kind } = sale;
+      // A move takes the service to a new address; a change of owner keeps the old one.
+      const address = kind === 'move' ? input.locations.length + n : n;
+      const failsOn = closedOn.get(location.locationId);
+      locations.push({
+        ...location,
+        locationId: sale.successorId,
+        providerId: sale.buyerId,
+        registeredOn: on,
+        uprn: uprnOf(address),
+        postcode: postcodeOf(address),
+        ...(failsOn === undefined ? {} : { deregisteredOn: failsOn }),
+      });
+      reRegistrations.push({ predecessorId: sale.predecessorId, successorId: sale.successorId, on, kind });
+      if (sale.statedOn === null) return;
+      links.push({
+        predecessorId: sale.predecessorId,
+        successorId: sale.successorId,
+        linkedOn: on,
+        kind,
+        reason: REASONS[kind],
+        evidence: 'cqc-relationship',
+        confidence: 1,
+        source: 'cqc-api',
+        origin: `cqc-api/locations/${sale.successorId}.json`,
+        receivedOn: sale.statedOn,
+      });
+    });
+
+    return {
+      locations,
+      events: events.map((event) => {
+        const sale = sales.get(event.locationId);
+        // Only a failure after the sale can belong to a sold home: it is the successor's.
+        return sale ? { ...event, locationId: sale.successorId, providerId: sale.buyerId, outcomeSignalKeys: event.outcomeSignalKeys.map((key) => renamed(key, sale)) } : event;
+      }),
+      dips: dips.map((dip) => {
+        const sale = sales.get(dip.locationId);
+        return sale && dip.from >= sale.on && !COMPANY_DIPS.has(dip.kind) ? { ...dip, locationId: sale.successorId } : dip;
+      }),
+      links,
+      reRegistrations,
+    };
+  }
 }

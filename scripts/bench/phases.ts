@@ -59,7 +59,10 @@ export async function readReference(dir: string) {
   };
 }
 
-/** The generator's signals, read and parsed line by line, in slices that never split a subject. */
+/**
+ * The generator's signals, read and parsed line by line, in slices that never split a subject: the generator
+ * writes each subject's signals together (the file is not sorted), so a slice ends where the subject changes.
+ */
 async function* signalSlices(dir: string): AsyncGenerator<Signal[]> {
   let slice: Signal[] = [];
   let last = '';
