@@ -56,7 +56,7 @@ export function report(input: BenchInput) {
   const rows = [
     row('full ingest + scoring / floor', ratio, TARGETS.ratio, `${round(pipeline.seconds)} s (${pipeline.itemsWritten} items) against ${round(floor.seconds)} s (${floor.itemsWritten} items)`, 'the stores read before they write and add entries one item per request, where the floor sends 25 items per request; scoring is on top'),
     row('p95 signal to escalation decision (ms)', latency.p95Ms, TARGETS.p95Ms, `p50 ${latency.p50Ms}, p99 ${latency.p99Ms}, over ${latency.signals}`, 'a new signal waits on about ten dependent DynamoDB round trips (its read and update, the location with the baseline, its links and signals with its provider\'s, the siblings\' and the group\'s stored assessments, the assessments\' write, then the decision\'s reads and writes), and a provider of many homes reads each sibling\'s assessment'),
-    row('peak RSS of a Node process (MB)', peakRssMb, TARGETS.peakRssMb, `${heaviestIn}; Java engine ${memory.engineMb} MB apart`, heaviest === 'generator' ? 'the test-data generator holds the whole two-year history at once' : `the ${benchIn} holds too much at once`),
+    row('peak RSS of a Node process (MB)', peakRssMb, TARGETS.peakRssMb, `${heaviestIn}; Java engine ${memory.engineMb} MB apart`, heaviest === 'generator' ? 'the test-data generator holds too much of the market at once' : `the ${benchIn} holds too much at once`),
     row(`largest bundle (KB): ${largest[0]}`, largest[1].kb, TARGETS.bundleKb, `cold import ${largest[1].coldImportMs} ms`, 'its dependencies'),
   ];
   console.log('');
