@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { measureBundles } from './bench/bundles.js';
 import { latencyPhase } from './bench/latency.js';
 import { ENGLAND, peakRssMb } from './bench/measure.js';
-import { floorPhase, pipelinePhase, readReference } from './bench/phases.js';
+import { floorPhase, pipelinePhase } from './bench/phases.js';
 import { report } from './bench/report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,13 +46,12 @@ try {
   const floorRssMb = peakRssMb();
   progress(`floor: ${floor.itemsWritten} items in ${floor.writeRequests} plain batch writes, ${floor.seconds.toFixed(1)} s`);
   const { result: pipeline, engine } = await pipelinePhase(dir, market.to);
-  progress(`pipeline: ingest ${pipeline.ingestSeconds.toFixed(1)} s + scoring ${pipeline.recomputeSeconds.toFixed(1)} s; re-sent backfill stored ${pipeline.resend.stored} in ${pipeline.resend.seconds.toFixed(1)} s`);
+  progress(`pipeline: ingest ${pipeline.ingestSeconds.toFixed(1)} s + scoring ${pipeline.recomputeSeconds.toFixed(1)} s; re-sent ${pipeline.resend.signals} signals of the backfill, stored ${pipeline.resend.stored} in ${pipeline.resend.seconds.toFixed(1)} s`);
   let latency;
   let pipelineEngineRssMb;
   let latencyRssMb;
   try {
-    const { locations } = await readReference(dir);
-    latency = await latencyPhase(engine, locations, options.signals);
+    latency = await latencyPhase(engine, options.signals);
     latencyRssMb = peakRssMb();
     progress(`latency over ${latency.signals} signals: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, p99 ${latency.p99Ms} ms`);
   } finally {

@@ -1,15 +1,17 @@
 // The full scoring of the market as of a date (the daily schedule), computing and storing a new baseline.
-// England's signals take over 2 GB in memory at once, so they are read twice instead: a location at a time,
-// each kept only as its contribution to the baseline; then a part of the market at a time, each part's
-// assessments written as it is scored and only provider assessments kept, for the groups at the end.
+// England's signals take over 2 GB in memory at once, so the market is gone through twice: a location at a
+// time for its contribution to the baseline, its signals then held deflated (HeldSignals); then a part of the
+// market at a time, each part's assessments written as it is scored and only provider assessments kept, for
+// the groups at the end. The second pass reads the table only for providers and predecessors.
 import { admitForScoring, admitMarket, knownSubjects } from '../../shared/domain/admission.js';
 import { baselineContribution, combineBaseline, type MarketBaseline } from '../../shared/domain/baseline.js';
 import type { Band, IsoDate, QuarantineRecord, RiskAssessment, SubjectType } from '../../shared/domain/model.js';
 import type { RiskModelConfig } from '../../shared/domain/risk-model.js';
 import { rollUpGroups, scoreLocationsAndProviders } from '../../shared/domain/score-market.js';
 import { successionAt } from '../../shared/domain/succession.js';
+import { HeldSignals } from '../../shared/application/held-signals.js';
 import { LOCATIONS_PER_PART, loadRegister, marketInParts, type Register, summariesBySubject } from '../../shared/application/market.js';
-import type { SignalStore } from '../../shared/ports/stores.js';
+import type { SignalReader } from '../../shared/ports/stores.js';
 import type { ScorePorts } from './ports.js';
 
 export type BandCounts = Record<SubjectType, Record<Band, number>>;
@@ -26,12 +28,13 @@ export interface ScoreReport {
 
 export async function scoreAll(ports: ScorePorts, asOf: IsoDate, model: RiskModelConfig, locationsPerPart = LOCATIONS_PER_PART): Promise<ScoreReport> {
   const register = await loadRegister(ports.reference);
-  const baseline = await marketBaseline(ports.signals, register, asOf, model);
+  const held = new HeldSignals(ports.signals);
+  const baseline = await marketBaseline(ports.signals, held, register, asOf, model);
   await ports.baselines.putBaseline(baseline);
   const byBand: BandCounts = { location: bands(), provider: bands(), group: bands() };
   let computed = 0;
   let rejectedCount = 0;
-  for await (const { assessments, rejected } of assessInParts(ports.signals, register, asOf, model, baseline, locationsPerPart)) {
+  for await (const { assessments, rejected } of assessInParts(held, register, asOf, model, baseline, locationsPerPart)) {
     await ports.assessments.putAssessments(assessments);
     await ports.quarantine.quarantine(rejected);
     for (const a of assessments) byBand[a.subject.type][a.band] += 1;
@@ -45,13 +48,16 @@ const bands = (): Record<Band, number> => ({ Green: 0, Amber: 0, Red: 0 });
 
 /**
  * The market's figures over live registrations (a home that changed owner counts once, under its successor),
- * from each one's admitted signals.
+ * from each one's admitted signals, which are left in `held` as read.
  */
-async function marketBaseline(signals: SignalStore, register: Register, asOf: IsoDate, model: RiskModelConfig): Promise<MarketBaseline> {
+async function marketBaseline(signals: SignalReader, held: HeldSignals, register: Register, asOf: IsoDate, model: RiskModelConfig): Promise<MarketBaseline> {
   const succession = successionAt(register.links, asOf);
   const live = register.locations.filter((l) => succession.successorOf(l.locationId) === undefined);
   const known = knownSubjects(register);
-  const contributions = await summariesBySubject(signals, 'location', live.map((l) => l.locationId), (own) => baselineContribution(admitForScoring(own, known).admitted, asOf));
+  const contributions = await summariesBySubject(signals, 'location', live.map((l) => l.locationId), (own, locationId) => {
+    held.hold(locationId, own);
+    return baselineContribution(admitForScoring(own, known).admitted, asOf);
+  });
   return combineBaseline({ asOf, locations: live, contributions, scarceSpecialisms: model.impact.scarceSpecialisms });
 }
 
@@ -60,7 +66,7 @@ async function marketBaseline(signals: SignalStore, register: Register, asOf: Is
  * locations and providers as scored, with the signals it refused; then the groups, from the providers kept.
  */
 export async function* assessInParts(
-  signals: SignalStore,
+  signals: SignalReader,
   register: Register,
   asOf: IsoDate,
   model: RiskModelConfig,

@@ -40,15 +40,15 @@ const newReturn = (home: Location, receivedOn: string): Signal => ({
   facts: { kind: 'capacity-return', period: receivedOn.slice(0, 7), maxCapacity: home.beds, usedBeds: Math.floor(home.beds * 0.7), declaredVacancies: Math.ceil(home.beds * 0.2), acceptingAdmissions: true, staffAbsencePct: 6, agencyHoursPct: 18 },
 });
 
-export async function latencyPhase(engine: Engine, homes: readonly Location[], count: number): Promise<LatencyResult> {
+export async function latencyPhase(engine: Engine, count: number): Promise<LatencyResult> {
   const stores = new DynamoStores(engine.dynamo, LOCAL_RESOURCE_NAMES.table);
   const { handler } = await import('../../functions/score/handler.js');
   const today = new Date().toISOString().slice(0, 10);
-  const sample = homes.filter((l) => isCareHome(l) && l.beds > 0 && l.deregisteredOn === undefined).slice(0, count);
   const escalations = new DynamoEscalationStore(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
   const outbox = new DynamoOutbox(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
   const warm = await timed(async () => ({ locations: await stores.listLocations(), providers: await stores.listProviders(), placements: await stores.listPlacements() }));
-  const byId = new Map(warm.result.locations.map((l) => [l.locationId, l]));
+  // The homes come from the registry the warm load read, not the generator's file: one copy of it in memory.
+  const sample = warm.result.locations.filter((l) => isCareHome(l) && l.beds > 0 && l.deregisteredOn === undefined).slice(0, count);
   const image = async (signal: Signal) => (await engine.dynamo.send(new GetItemCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: marshall(seriesKey(signal)) }))).Item;
   const latencies: number[] = [];
   let decisions = 0;
@@ -64,7 +64,7 @@ export async function latencyPhase(engine: Engine, homes: readonly Location[], c
     const event = { Records: [{ eventName: before ? 'MODIFY' : 'INSERT', dynamodb: { Keys: marshall(seriesKey(signal)), ...(before && { OldImage: before }), NewImage: after } }] };
     const resumed = performance.now();
     await invoke('score', handler as (event: never, context: Context) => Promise<unknown>, event as never);
-    const provider = byId.get(home.locationId)!.providerId;
+    const provider = home.providerId;
     const groupId = warm.result.providers.find((p) => p.providerId === provider)?.groupId ?? null;
     const subjects: [SubjectType, string][] = [['location', home.locationId], ['provider', provider], ...(groupId ? [['group', groupId] as [SubjectType, string]] : [])];
     const fresh = (await Promise.all(subjects.map(([type, id]) => stores.latestAssessment({ type, id }, today, CURRENT_MODEL_VERSION)))).filter((a): a is RiskAssessment => a !== undefined);

@@ -16,8 +16,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** This process's peak resident set so far, in MiB (the kernel's high-water mark). */
-export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** A process's peak resident set (VmHWM) in MiB from /proc, or undefined once it is gone. */
 export function vmHwmMb(pid: number): number | undefined {
@@ -28,6 +26,13 @@ export function vmHwmMb(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * This process's peak resident set so far, in MiB: its memory's high-water mark (VmHWM), which starts afresh
+ * when a process is started. The rusage maximum does not: a child keeps its parent's resident set at the fork,
+ * so a small process the bench starts would report the bench's size. Where there is no /proc, the rusage figure.
+ */
+export const peakRssMb = (): number => vmHwmMb(process.pid) ?? Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** The process and every descendant, from /proc's children lists. */
 export function processTree(pid: number): number[] {

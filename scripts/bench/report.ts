@@ -45,7 +45,7 @@ export function report(input: BenchInput) {
       signalsStored: pipeline.stored,
       signalsAlreadyPresent: pipeline.alreadyPresent,
       assessments: pipeline.assessments,
-      resentBackfill: { seconds: round(pipeline.resend.seconds), stored: pipeline.resend.stored, writeRequests: pipeline.resend.writeRequests },
+      resentBackfill: { signals: pipeline.resend.signals, seconds: round(pipeline.resend.seconds), stored: pipeline.resend.stored, writeRequests: pipeline.resend.writeRequests },
     },
     itemsWrittenPer1000Signals: { load: per1000(pipeline.itemsWritten, pipeline.signals), floor: per1000(floor.itemsWritten, floor.signals), oneAtATime: latency.itemsWrittenPer1000 },
     latency,

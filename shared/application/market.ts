@@ -4,7 +4,7 @@ import pMap from 'p-map';
 import { type MarketPart, partitionMarket } from '../domain/market-partition.js';
 import type { Group, IsoDate, Location, Provider, RegistrationLink, Signal } from '../domain/model.js';
 import type { MarketSnapshot } from '../domain/score-market.js';
-import type { ReferenceStore, SignalStore } from '../ports/stores.js';
+import type { ReferenceStore, SignalReader } from '../ports/stores.js';
 
 /** Queries in flight while gathering signals, one subject each. */
 const READ_CONCURRENCY = 8;
@@ -18,12 +18,12 @@ export const LOCATIONS_PER_PART = 500;
 
 /** Each subject's stored signals reduced as soon as read, keyed by its id: only what `reduce` keeps is held. */
 export async function summariesBySubject<T>(
-  signals: SignalStore,
+  signals: SignalReader,
   type: 'location' | 'provider',
   ids: readonly string[],
-  reduce: (signals: Signal[]) => T,
+  reduce: (signals: Signal[], id: string) => T,
 ): Promise<Map<string, T>> {
-  return new Map(await pMap(ids, async (id) => [id, reduce(await signals.signalsFor({ type, id }))] as const, { concurrency: READ_CONCURRENCY }));
+  return new Map(await pMap(ids, async (id) => [id, reduce(await signals.signalsFor({ type, id }), id)] as const, { concurrency: READ_CONCURRENCY }));
 }
 
 const allSignals = (signals: Signal[]) => signals;
@@ -53,7 +53,7 @@ export type MarketPartSnapshot = MarketPart &
  * part is read while the caller works on this one: its reads overlap the scoring and writes.
  */
 export async function* marketInParts(
-  signals: SignalStore,
+  signals: SignalReader,
   register: Pick<Register, 'locations' | 'providers' | 'links'>,
   asOf: IsoDate,
   locationsPerPart = LOCATIONS_PER_PART,

@@ -27,6 +27,9 @@ export interface SignalStore {
   signalsFor(subject: Subject): Promise<Signal[]>;
 }
 
+/** What reading the market's signals needs: a store, or signals held from an earlier read. */
+export type SignalReader = Pick<SignalStore, 'signalsFor'>;
+
 export interface ReferenceStore {
   /**
    * Upserts the latest known profile of each location, provider and group. Links between registrations are

@@ -1,7 +1,7 @@
 // Escalation delivery on DynamoDB Local and fauxqs, with a subscriber queue for every party of the protocol
 // under the filter policies the stack uses. A hand-built market of three Red providers is decided, the
 // publisher Lambda drains the outbox, and every queue is read and compared with a hand-written table of
-// who must be told what. Faults at each step, at national scale, are in escalation-national.test.ts.
+// who must be told what. Faults at each step, at national scale, are in test/slow/escalation-national-faults.test.ts.
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import pMap from 'p-map';

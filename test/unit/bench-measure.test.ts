@@ -45,7 +45,7 @@ describe('benchmark measurements', () => {
     const input: BenchInput = {
       market: { locations: 10, providers: 4, groups: 1, councils: 2, signals: 1000, bySource: {}, seconds: 1 },
       floor: { seconds: 10, signals: 1000, itemsWritten: 100, writeRequests: 4, engineRssMb: 900 },
-      pipeline: { seconds: 20, ingestSeconds: 15, recomputeSeconds: 5, signals: 1000, stored: 1000, alreadyPresent: 0, assessments: 15, itemsWritten: 120, writeRequests: 60, rssMb: { ingest: 400, scoring: 400, resend: 400 }, resend: { seconds: 1, stored: 0, writeRequests: 0 } },
+      pipeline: { seconds: 20, ingestSeconds: 15, recomputeSeconds: 5, signals: 1000, stored: 1000, alreadyPresent: 0, assessments: 15, itemsWritten: 120, writeRequests: 60, rssMb: { ingest: 400, scoring: 400, resend: 400 }, resend: { signals: 100, seconds: 1, stored: 0, writeRequests: 0 } },
       latency: { signals: 10, p50Ms: 10, p95Ms: 20, p99Ms: 30, maxMs: 31, decisions: 2, itemsWrittenPer1000: 4000, warmLoadSeconds: 1 },
       bundles: { score: { kb: 130, coldImportMs: 300, peakRssMb: 70 } },
       memory: { benchMb: 400, benchMbByPhase: { floor: 300, ingest: 400, scoring: 400 }, generatorMb: 800, engineMb: 900 },

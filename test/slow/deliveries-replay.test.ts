@@ -1,8 +1,9 @@
 // `npm start -- --deliveries DIR` end to end on DynamoDB Local and fauxqs, as a person runs it: three monthly
-// deliveries of about forty services replayed from empty engines, then once more on the kept state, each in its
-// own process. Each day's folder holds its four files, each bad record is quarantined once under its file's path,
-// no personal-data marker reaches an output, and each notice carries the fields recipients route on. That a second
-// replay from empty engines writes the same bytes is test/slow/deliveries-replay-twice.test.ts (`npm run test:slow`).
+// deliveries of about forty services replayed from empty engines, then once more on the kept state, then again
+// from empty engines, each in its own process. Each day's folder holds its four files, each bad record is
+// quarantined once under its file's path, no personal-data marker reaches an output, each notice carries the
+// fields recipients route on, and the second replay from empty engines writes the same bytes as the first.
+// Three replays, a minute or more: `npm run test:slow`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -23,12 +24,15 @@ describe('replaying dated deliveries', () => {
   let generated: GeneratedDeliveries;
   let first: { printed: string; files: Map<string, Buffer> };
   let continued: string;
+  let second: Map<string, Buffer>;
 
   beforeAll(async () => {
     root = await mkdtemp(join(inject('sharedDir'), 'care-market-deliveries-'));
     generated = await writeTestDeliveries(root);
     first = { printed: await replayDeliveries(root, 'first', 'state'), files: await filesUnder(join(root, 'first')) };
     continued = await replayDeliveries(root, 'continued', 'state', '--continue');
+    await replayDeliveries(root, 'second', 'state-second');
+    second = await filesUnder(join(root, 'second'));
   }, 900_000);
 
   afterAll(async () => {
@@ -105,5 +109,12 @@ describe('replaying dated deliveries', () => {
     // Assess
     expect(continued).toContain(`Skipped ${dates.length} days the kept state had replayed (${dates[0]} to ${dates.at(-1)}).`);
     expect(continued).not.toMatch(/^ {2}\d{4}-\d{2}-\d{2} +\d+ +\d+/m);
+  });
+
+  it('writes byte-identical files when the same deliveries are replayed again from empty engines', () => {
+    // Assess
+    expect(first.files.size).toBeGreaterThan(0);
+    expect(second.size).toBe(first.files.size);
+    for (const [path, bytes] of first.files) expect(second.get(path)?.equals(bytes), path).toBe(true);
   });
 });
