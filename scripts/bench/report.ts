@@ -58,6 +58,13 @@ export function report(input: BenchInput) {
     row('p95 signal to escalation decision (ms)', latency.p95Ms, TARGETS.p95Ms, `p50 ${latency.p50Ms}, p99 ${latency.p99Ms}, over ${latency.signals}`, 'a new signal waits on about ten dependent DynamoDB round trips (its read and update, the location with the baseline, its links and signals with its provider\'s, the siblings\' and the group\'s stored assessments, the assessments\' write, then the decision\'s reads and writes), and a provider of many homes reads each sibling\'s assessment'),
     row('peak RSS of a Node process (MB)', peakRssMb, TARGETS.peakRssMb, `${heaviestIn}; Java engine ${memory.engineMb} MB apart`, heaviest === 'generator' ? 'the test-data generator holds too much of the market at once' : `the ${benchIn} holds too much at once`),
     row(`largest bundle (KB): ${largest[0]}`, largest[1].kb, TARGETS.bundleKb, `cold import ${largest[1].coldImportMs} ms`, 'its dependencies'),
+    row(
+      'whole run (s)',
+      round(input.totalSeconds),
+      TARGETS.wholeRunSeconds,
+      `generating ${round(input.market.seconds)}, floor ${round(floor.seconds)}, ingest ${round(pipeline.ingestSeconds)}, scoring ${round(pipeline.recomputeSeconds)}, re-send ${round(pipeline.resend.seconds)}, latency ${round(latency.seconds)}`,
+      'the market is written twice, each time into a fresh engine (the floor, then the pipeline), and Node and the Java engine share the cores, each busy through both loads',
+    ),
   ];
   console.log('');
   console.table(rows.map(({ cause, ...r }) => r));
