@@ -16,7 +16,6 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-
 /** A process's peak resident set (VmHWM) in MiB from /proc, or undefined once it is gone. */
 export function vmHwmMb(pid: number): number | undefined {
   try {
