@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
-// `npm run test:slow`: tests whose work takes minutes on any machine (the CDK CLI synthesising the app in a
-// subprocess, bundling included), kept out of `npm test` so it stays fast; .ci/run runs both. The base settings
+// `npm run test:slow`: tests whose work takes a minute or more on any machine (the CDK CLI synthesising the app
+// in a subprocess, the deliveries replayed in subprocesses, the fault matrices, the national-scale escalations;
+// the README lists them), kept out of `npm test` so it stays fast; .ci/run runs both. The base settings
 // with their own files, not merged: merging would add these to the base's include and keep its exclude of them.
 export default defineConfig({
   test: {

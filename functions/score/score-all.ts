@@ -29,7 +29,7 @@ export interface ScoreReport {
 export async function scoreAll(ports: ScorePorts, asOf: IsoDate, model: RiskModelConfig, locationsPerPart = LOCATIONS_PER_PART): Promise<ScoreReport> {
   const register = await loadRegister(ports.reference);
   const held = new HeldSignals(ports.signals);
-  const baseline = await marketBaseline(ports.signals, held, register, asOf, model);
+  const baseline = await marketBaseline(held, register, asOf, model);
   await ports.baselines.putBaseline(baseline);
   const byBand: BandCounts = { location: bands(), provider: bands(), group: bands() };
   let computed = 0;
@@ -48,13 +48,13 @@ const bands = (): Record<Band, number> => ({ Green: 0, Amber: 0, Red: 0 });
 
 /**
  * The market's figures over live registrations (a home that changed owner counts once, under its successor),
- * from each one's admitted signals, which are left in `held` as read.
+ * from each one's admitted signals: read through `held`, from its store, and left in it as read.
  */
-async function marketBaseline(signals: SignalReader, held: HeldSignals, register: Register, asOf: IsoDate, model: RiskModelConfig): Promise<MarketBaseline> {
+async function marketBaseline(held: HeldSignals, register: Register, asOf: IsoDate, model: RiskModelConfig): Promise<MarketBaseline> {
   const succession = successionAt(register.links, asOf);
   const live = register.locations.filter((l) => succession.successorOf(l.locationId) === undefined);
   const known = knownSubjects(register);
-  const contributions = await summariesBySubject(signals, 'location', live.map((l) => l.locationId), (own, locationId) => {
+  const contributions = await summariesBySubject(held, 'location', live.map((l) => l.locationId), (own, locationId) => {
     held.hold(locationId, own);
     return baselineContribution(admitForScoring(own, known).admitted, asOf);
   });

@@ -52,6 +52,7 @@ export async function latencyPhase(engine: Engine, count: number): Promise<Laten
   const warm = await timed(async () => ({ locations: await stores.listLocations(), providers: await stores.listProviders(), placements: await stores.listPlacements() }));
   // The homes come from the registry the warm load read, not the generator's file: one copy of it in memory.
   const sample = warm.result.locations.filter((l) => isCareHome(l) && l.beds > 0 && l.deregisteredOn === undefined).slice(0, count);
+  const groupOf = new Map(warm.result.providers.map((p) => [p.providerId, p.groupId ?? null]));
   const image = async (signal: Signal) => (await engine.dynamo.send(new GetItemCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: marshall(seriesKey(signal)) }))).Item;
   const latencies: number[] = [];
   let decisions = 0;
@@ -68,7 +69,7 @@ export async function latencyPhase(engine: Engine, count: number): Promise<Laten
     const resumed = performance.now();
     await invoke('score', handler as (event: never, context: Context) => Promise<unknown>, event as never);
     const provider = home.providerId;
-    const groupId = warm.result.providers.find((p) => p.providerId === provider)?.groupId ?? null;
+    const groupId = groupOf.get(provider) ?? null;
     const subjects: [SubjectType, string][] = [['location', home.locationId], ['provider', provider], ...(groupId ? [['group', groupId] as [SubjectType, string]] : [])];
     const fresh = (await Promise.all(subjects.map(([type, id]) => stores.latestAssessment({ type, id }, today, CURRENT_MODEL_VERSION)))).filter((a): a is RiskAssessment => a !== undefined);
     const decided = await decideAll(decisionPorts(stores, escalations, outbox, fresh, warm.result), today, DEFAULT_PROTOCOL, today);

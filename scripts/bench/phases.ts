@@ -65,23 +65,26 @@ export async function readReference(dir: string) {
 }
 
 /**
- * The generator's signals, read and parsed line by line, in slices that never split a subject: the generator
- * writes each subject's signals together (the file is not sorted), so a slice ends where the subject changes.
+ * The generator's signals in slices that never split a subject: the generator writes each subject's signals
+ * together (the file is not sorted), so a slice ends where the subject changes. `every` keeps one slice in that
+ * many (a sample spread over the file); the others are cut from the file but not parsed.
  */
-async function* signalSlices(dir: string): AsyncGenerator<Signal[]> {
-  let slice: Signal[] = [];
+async function* signalSlices(dir: string, every = 1): AsyncGenerator<Signal[]> {
+  let slice: { subject: Signal['subject'] }[] = [];
   let last = '';
+  let index = 0;
+  const parsed = () => (index++ % every === 0 ? [slice.map((record) => Signal.parse(record))] : []);
   for await (const line of createInterface({ input: createReadStream(join(dir, 'signals.ndjson')) })) {
-    const signal = Signal.parse(JSON.parse(line));
-    const subject = `${signal.subject.type}#${signal.subject.id}`;
+    const record = JSON.parse(line) as { subject: Signal['subject'] };
+    const subject = `${record.subject.type}#${record.subject.id}`;
     if (slice.length >= SLICE && subject !== last) {
-      yield slice;
+      yield* parsed();
       slice = [];
     }
-    slice.push(signal);
+    slice.push(record);
     last = subject;
   }
-  if (slice.length > 0) yield slice;
+  if (slice.length > 0) yield* parsed();
 }
 
 export interface PhaseResult {
@@ -168,9 +171,7 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
     // A re-sent sample of the backfill: every signal found by the batch read, nothing written (not part of the ratio).
     const resent = { signals: 0, stored: 0 };
     const resend = await timed(async () => {
-      let n = 0;
-      for await (const slice of signalSlices(dir)) {
-        if (n++ % RESEND_EVERY !== 0) continue;
+      for await (const slice of signalSlices(dir, RESEND_EVERY)) {
         resent.signals += slice.length;
         resent.stored += (await stores.putSignals(slice)).stored;
       }
