@@ -5,7 +5,7 @@
 import pMap from 'p-map';
 import { decideEscalation } from '../../shared/domain/escalation.js';
 import { familyOf, type MarketContext, marketContextOf } from '../../shared/domain/market-context.js';
-import { type IsoDate, type Subject, SubjectType } from '../../shared/domain/model.js';
+import { type IsoDate, type RiskAssessment, type Subject, SubjectType } from '../../shared/domain/model.js';
 import type { Protocol } from '../../shared/domain/protocol.js';
 import { type DrainPorts, type DrainReport, drainOutbox } from '../../shared/application/outbox.js';
 import type { EscalationStore } from '../../shared/ports/escalations.js';
@@ -55,18 +55,34 @@ const RETRY_DELAY_MS = 200;
  * replay): notices fold the changes of one day.
  */
 export async function decideAll(ports: EscalatePorts, asOf: IsoDate, protocol: Protocol, decidedOn: IsoDate = asOf): Promise<DecideReport> {
-  const market = await loadMarketContext(ports);
-  const assessments = (await Promise.all(SubjectType.options.map((type) => ports.assessments.assessmentsAsOf(asOf, type)))).flat();
+  const [market, assessments] = await Promise.all([
+    loadMarketContext(ports),
+    Promise.all(SubjectType.options.map((type) => ports.assessments.assessmentsAsOf(asOf, type))).then((byType) => byType.flat()),
+  ]);
+  return decideEach(ports.escalations, assessments, market, protocol, decidedOn);
+}
+
+/**
+ * Decides each assessment against its subject's current episode and stores the decision, with the market
+ * already loaded: the whole market's run above, or a warm container deciding only what was just rescored.
+ */
+export async function decideEach(
+  escalations: EscalationStore,
+  assessments: readonly RiskAssessment[],
+  market: MarketContext,
+  protocol: Protocol,
+  decidedOn: IsoDate,
+): Promise<DecideReport> {
   const outcomes = await pMap(
     assessments,
     async (assessment): Promise<boolean | SubjectFailure> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          const current = await ports.escalations.currentEpisode(assessment.subject);
+          const current = await escalations.currentEpisode(assessment.subject);
           const decision = decideEscalation(assessment, current, market, protocol);
           if (decision === null) return false;
           const familyId = familyOf(assessment.subject, market);
-          return (await ports.escalations.recordDecision(decision, current, { decidedOn, familyId })) === 'recorded';
+          return (await escalations.recordDecision(decision, current, { decidedOn, familyId })) === 'recorded';
         } catch (error) {
           if (attempt >= DECIDE_ATTEMPTS) return { subject: assessment.subject, attempts: attempt, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
           await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));

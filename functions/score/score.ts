@@ -49,7 +49,9 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
   for (const homes of await Promise.all([...known.providerIds].map((id) => reads.homesOf(id)))) for (const l of homes) affectedLocations.set(l.locationId, l);
   const affectedProviders = [...new Set([...affectedLocations.values()].map((l) => l.providerId))];
   // The roll-ups' reads start while the locations are scored; a failure surfaces where they are awaited.
-  for (const providerId of affectedProviders) void Promise.all([reads.provider(providerId), reads.homesOf(providerId)]).catch(() => undefined);
+  const scoredNow = new Set(affectedLocations.keys());
+  const rolledUpNow = new Set(affectedProviders);
+  for (const providerId of affectedProviders) void reads.rollUpInputs(providerId, scoredNow, rolledUpNow).catch(() => undefined);
 
   const score = async (location: Location) => {
     const [succession, providerSignals] = await Promise.all([successionOf(ports, location.locationId, asOf), reads.providerSignals(location.providerId)]);
@@ -81,7 +83,7 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
   const groupIds = [...new Set(providerAssessments.flatMap(({ provider }) => (provider.groupId ? [provider.groupId] : [])))];
   const groupAssessments = (
     await pMap(groupIds, async (groupId) => {
-      const [group, groupProviders] = await Promise.all([ports.reference.getGroup(groupId), ports.reference.providersOfGroup(groupId)]);
+      const [group, groupProviders] = await Promise.all([reads.group(groupId), reads.providersOfGroup(groupId)]);
       if (!group) return [];
       const members = (
         await pMap(groupProviders, async (p) => freshProviders.get(p.providerId) ?? reads.latestAssessment('provider', p.providerId), { concurrency: MEMBER_READ_CONCURRENCY })
@@ -98,11 +100,14 @@ export async function scoreAffected(ports: ScorePorts, newSignals: readonly Sign
 /** Reads of a provider's siblings' stored assessments in flight: a large provider's are many small queries. */
 const MEMBER_READ_CONCURRENCY = 32;
 
-/** The reads one incremental scoring shares: each provider, its homes and its signals read once, however many ask. */
+/** The reads one incremental scoring shares: each profile, member list, signal list and stored assessment read once, however many ask. */
 class AffectedReads {
   private readonly providers = new Map<string, ReturnType<ReferenceStore['getProvider']>>();
+  private readonly groups = new Map<string, ReturnType<ReferenceStore['getGroup']>>();
   private readonly homes = new Map<string, Promise<Location[]>>();
+  private readonly groupProviders = new Map<string, ReturnType<ReferenceStore['providersOfGroup']>>();
   private readonly signals = new Map<string, Promise<Signal[]>>();
+  private readonly stored = new Map<string, Promise<RiskAssessment | undefined>>();
 
   constructor(
     private readonly ports: ScorePorts,
@@ -118,13 +123,35 @@ class AffectedReads {
     return once(this.homes, providerId, () => this.ports.reference.locationsOfProvider(providerId));
   }
 
+  group(id: string) {
+    return once(this.groups, id, () => this.ports.reference.getGroup(id));
+  }
+
+  providersOfGroup(groupId: string) {
+    return once(this.groupProviders, groupId, () => this.ports.reference.providersOfGroup(groupId));
+  }
+
+  /**
+   * Every read a provider's roll-up and its group's need, started together: the members' stored assessments
+   * (all but those being scored or rolled up now) need only the member lists, not the fresh scores.
+   */
+  async rollUpInputs(providerId: string, scoredNow: ReadonlySet<string>, rolledUpNow: ReadonlySet<string>): Promise<void> {
+    const [provider, homes] = await Promise.all([this.provider(providerId), this.homesOf(providerId)]);
+    const siblings = pMap(homes.filter((l) => !scoredNow.has(l.locationId)), (l) => this.latestAssessment('location', l.locationId), { concurrency: MEMBER_READ_CONCURRENCY });
+    if (provider?.groupId) {
+      const [, members] = await Promise.all([this.group(provider.groupId), this.providersOfGroup(provider.groupId)]);
+      await pMap(members.filter((p) => !rolledUpNow.has(p.providerId)), (p) => this.latestAssessment('provider', p.providerId), { concurrency: MEMBER_READ_CONCURRENCY });
+    }
+    await siblings;
+  }
+
   /** A company signal touches every location of its provider: its signals are read once, not per home. */
   providerSignals(providerId: string): Promise<Signal[]> {
     return once(this.signals, providerId, () => this.ports.signals.signalsFor({ type: 'provider', id: providerId }));
   }
 
   latestAssessment(type: SubjectType, id: string): Promise<RiskAssessment | undefined> {
-    return this.ports.assessments.latestAssessment({ type, id }, this.asOf, this.modelVersion);
+    return once(this.stored, `${type}#${id}`, () => this.ports.assessments.latestAssessment({ type, id }, this.asOf, this.modelVersion));
   }
 }
 

@@ -8,11 +8,11 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context } from 'aws-lambda';
 import { LOCAL_RESOURCE_NAMES } from '../../cli/local/engines.js';
 import { invoke } from '../../cli/local/invoke.js';
-import { decideAll, type EscalatePorts } from '../../functions/escalate/escalate.js';
+import { decideEach } from '../../functions/escalate/escalate.js';
 import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation-store.js';
-import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
 import { seriesKey } from '../../shared/adapters/dynamodb/signal-series.js';
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { marketContextOf } from '../../shared/domain/market-context.js';
 import { isCareHome, type Location, type RiskAssessment, type Signal, type SubjectType } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { CURRENT_MODEL_VERSION } from '../../shared/domain/risk-model.js';
@@ -48,11 +48,13 @@ export async function latencyPhase(engine: Engine, count: number): Promise<Laten
   const { handler } = await import('../../functions/score/handler.js');
   const today = new Date().toISOString().slice(0, 10);
   const escalations = new DynamoEscalationStore(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
-  const outbox = new DynamoOutbox(engine.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
-  const warm = await timed(async () => ({ locations: await stores.listLocations(), providers: await stores.listProviders(), placements: await stores.listPlacements() }));
+  // What a warm escalate container holds: the market's registry and placements, read and indexed once.
+  const warm = await timed(async () => {
+    const [locations, providers, placements] = await Promise.all([stores.listLocations(), stores.listProviders(), stores.listPlacements()]);
+    return { locations, market: marketContextOf(locations, providers, placements) };
+  });
   // The homes come from the registry the warm load read, not the generator's file: one copy of it in memory.
   const sample = warm.result.locations.filter((l) => isCareHome(l) && l.beds > 0 && l.deregisteredOn === undefined).slice(0, count);
-  const groupOf = new Map(warm.result.providers.map((p) => [p.providerId, p.groupId ?? null]));
   const image = async (signal: Signal) => (await engine.dynamo.send(new GetItemCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: marshall(seriesKey(signal)) }))).Item;
   const latencies: number[] = [];
   let decisions = 0;
@@ -69,10 +71,11 @@ export async function latencyPhase(engine: Engine, count: number): Promise<Laten
     const resumed = performance.now();
     await invoke('score', handler as (event: never, context: Context) => Promise<unknown>, event as never);
     const provider = home.providerId;
-    const groupId = groupOf.get(provider) ?? null;
+    const groupId = warm.result.market.providers.get(provider)?.groupId ?? null;
     const subjects: [SubjectType, string][] = [['location', home.locationId], ['provider', provider], ...(groupId ? [['group', groupId] as [SubjectType, string]] : [])];
     const fresh = (await Promise.all(subjects.map(([type, id]) => stores.latestAssessment({ type, id }, today, CURRENT_MODEL_VERSION)))).filter((a): a is RiskAssessment => a !== undefined);
-    const decided = await decideAll(decisionPorts(stores, escalations, outbox, fresh, warm.result), today, DEFAULT_PROTOCOL, today);
+    // Deciding stores each decision with its messages for the outbox; publishing them is the sweep's, not timed here.
+    const decided = await decideEach(escalations, fresh, warm.result.market, DEFAULT_PROTOCOL, today);
     decisions += decided.decisions;
     latencies.push(performance.now() - started - (resumed - paused));
   }
@@ -90,23 +93,3 @@ export async function latencyPhase(engine: Engine, count: number): Promise<Laten
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-/** The escalate use case's ports for the rescored subjects only, with the warm registry and placements. */
-function decisionPorts(
-  stores: DynamoStores,
-  escalations: DynamoEscalationStore,
-  outbox: DynamoOutbox,
-  fresh: readonly RiskAssessment[],
-  warm: { locations: Location[]; providers: Awaited<ReturnType<DynamoStores['listProviders']>>; placements: Awaited<ReturnType<DynamoStores['listPlacements']>> },
-): EscalatePorts {
-  const view = Object.create(stores) as DynamoStores;
-  Object.assign(view, {
-    assessmentsAsOf: async (_asOf: string, type: SubjectType) => fresh.filter((a) => a.subject.type === type),
-    listLocations: async () => warm.locations,
-    listProviders: async () => warm.providers,
-    listPlacements: async () => warm.placements,
-  });
-  // Deciding stores each decision and stages its messages; publishing them is the outbox sweep's, not timed here.
-  const unused = undefined as never;
-  return { assessments: view, reference: view, placements: view, escalations, outbox, notifier: unused, deadLetters: unused };
-}

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import pMap from 'p-map';
+import pMap, { pMapIterable } from 'p-map';
 import { LOCAL_RESOURCE_NAMES, type LocalEngines, pointAwsSdkAt, startLocalEngines } from '../../cli/local/engines.js';
 import { provisionTable } from '../../cli/local/provision.js';
 import { scoreAll } from '../../functions/score/score-all.js';
 import { UPDATE_CONCURRENCY } from '../../shared/adapters/dynamodb/series-writes.js';
 import { packSignals } from '../../shared/adapters/dynamodb/signal-series.js';
 import { documentClient, DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
+import { chunked } from '../../shared/adapters/dynamodb/writes.js';
 import { Group, Location, Provider, RegistrationLink, Signal } from '../../shared/domain/model.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { peakRssMb, tallyWrites, timed, treePeakMb, type WriteTally } from './measure.js';
@@ -87,6 +88,10 @@ async function* signalSlices(dir: string, every = 1): AsyncGenerator<Signal[]> {
   if (slice.length > 0) yield* parsed();
 }
 
+/** Each slice written in turn, the next read and parsed while the one before is written: as a backfill would stream. */
+const writtenSlices = <T>(dir: string, every: number, write: (slice: Signal[]) => Promise<T>) =>
+  pMapIterable(signalSlices(dir, every), write, { concurrency: 1, backpressure: 2 });
+
 export interface PhaseResult {
   seconds: number;
   signals: number;
@@ -107,9 +112,11 @@ export async function floorPhase(dir: string): Promise<PhaseResult> {
       await stores.putReference(profiles);
       const linkItems = links.map((link) => ({ PK: `LOCATION#${link.predecessorId}`, SK: `LINK#${link.predecessorId}#${link.successorId}#${link.evidence}`, ...link }));
       await plainPuts(doc, linkItems);
-      for await (const slice of signalSlices(dir)) {
-        signals += slice.length;
+      for await (const count of writtenSlices(dir, 1, async (slice) => {
         await plainPuts(doc, packSignals(slice).writes.map((w) => ({ ...w.key, subject: w.subject, ...Object.fromEntries(w.entries) })));
+        return slice.length;
+      })) {
+        signals += count;
       }
     });
     return { seconds, signals, itemsWritten: engine.writes.items, writeRequests: engine.writes.requests, engineRssMb: await engine.stop() };
@@ -121,10 +128,8 @@ export async function floorPhase(dir: string): Promise<PhaseResult> {
 
 /** Plain BatchWriteItem at the signal store's concurrency; unprocessed items sent again. */
 async function plainPuts(doc: DynamoDBDocumentClient, items: readonly Record<string, unknown>[]): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   await pMap(
-    batches,
+    chunked(items, 25),
     async (batch) => {
       let pending = batch.map((Item) => ({ PutRequest: { Item } }));
       while (pending.length > 0) {
@@ -157,9 +162,8 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
   try {
     const ingest = await timed(async () => {
       await stores.putReference(await readReference(dir));
-      for await (const slice of signalSlices(dir)) {
-        signals += slice.length;
-        const written = await stores.putSignals(slice);
+      for await (const { sent, written } of writtenSlices(dir, 1, async (slice) => ({ sent: slice.length, written: await stores.putSignals(slice) }))) {
+        signals += sent;
         count.stored += written.stored;
         count.alreadyPresent += written.alreadyPresent;
       }
@@ -171,9 +175,9 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
     // A re-sent sample of the backfill: every signal found by the batch read, nothing written (not part of the ratio).
     const resent = { signals: 0, stored: 0 };
     const resend = await timed(async () => {
-      for await (const slice of signalSlices(dir, RESEND_EVERY)) {
-        resent.signals += slice.length;
-        resent.stored += (await stores.putSignals(slice)).stored;
+      for await (const { sent, written } of writtenSlices(dir, RESEND_EVERY, async (slice) => ({ sent: slice.length, written: await stores.putSignals(slice) }))) {
+        resent.signals += sent;
+        resent.stored += written.stored;
       }
     });
     return {

@@ -10,7 +10,8 @@ import { DynamoEscalationStore } from '../../shared/adapters/dynamodb/escalation
 import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import type { Acknowledgement } from '../../shared/domain/episode.js';
 import { type EscalationNotice, planNotices } from '../../shared/domain/notice-folding.js';
-import { DynamoOutbox } from '../../shared/adapters/dynamodb/outbox-store.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoOutbox, outboxKey, releaseMarker } from '../../shared/adapters/dynamodb/outbox-store.js';
 import type { RiskAssessment } from '../../shared/domain/model.js';
 import { DEFAULT_PROTOCOL } from '../../shared/domain/protocol.js';
 import { HARD_TRIGGERS } from '../../shared/domain/scoring.js';
@@ -47,6 +48,8 @@ describe('escalation episodes on DynamoDB Local', () => {
     const response = await invoke('acknowledge', handler, acknowledgementRequest(episodeId, claims, on));
     return { status: response.statusCode, body: JSON.parse(response.body ?? '{}') as Record<string, unknown> };
   };
+  /** A store that stages every change, as it does one with more messages than fit in the transaction recording it. */
+  const stagingEveryChange = () => new DynamoEscalationStore(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears, 0);
   const commissioner = (gss: string) => ({ sub: 'user-1', 'custom:role': 'council-commissioner', 'custom:party': gss });
 
   beforeAll(async () => {
@@ -92,11 +95,12 @@ describe('escalation episodes on DynamoDB Local', () => {
     });
 
     it('releases the messages of a decision stored by a run that stopped before releasing them, and drops a superseded run\'s staged messages', async () => {
-      // Prepare: a run stages and records, then dies before releasing; another stages for a decision it never records
+      // Prepare: a run stages a change (as one with more messages than its transaction holds) and records it,
+      // then dies before releasing; another stages for a decision it never records
       const { market, on } = world('1-900000017', '1-100000017');
       const opened = mustDecide(on('2025-10-15'), undefined, market);
       const staging = new DynamoOutbox(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
-      const dying = new DynamoEscalationStore(aws.dynamo, LOCAL_RESOURCE_NAMES.table, DEFAULT_PROTOCOL.retentionYears);
+      const dying = stagingEveryChange();
       const release = vi.spyOn(DynamoOutbox.prototype, 'release').mockRejectedValueOnce(new Error('crashed before releasing'));
       await expect(dying.recordDecision(opened, undefined, DAY)).rejects.toThrow('crashed before releasing');
       release.mockRestore();
@@ -112,6 +116,28 @@ describe('escalation episodes on DynamoDB Local', () => {
       expect(released).toBeGreaterThanOrEqual(1);
       expect(await pendingOf(opened.episode.episodeId)).toEqual(opened.messages.map((m) => m.idempotencyKey).sort());
       expect(await outbox.releaseStaged()).toBe(0);
+    });
+
+    it("releases the rest of a change's messages where a stopped release had made some pending, leaving those as they were", async () => {
+      // Prepare: a change recorded, then its release stopped after one message (made pending a day earlier)
+      const { market, on } = world('1-900000018', '1-100000018');
+      const opened = mustDecide(on('2025-10-15'), undefined, market);
+      const release = vi.spyOn(DynamoOutbox.prototype, 'release').mockRejectedValueOnce(new Error('crashed before releasing'));
+      await expect(stagingEveryChange().recordDecision(opened, undefined, DAY)).rejects.toThrow('crashed before releasing');
+      release.mockRestore();
+      const [first, ...rest] = opened.messages.map((m) => m.idempotencyKey).sort();
+      const { episodeId, change } = opened.episode;
+      await outbox.release(releaseMarker(episodeId, change, [first!], '2025-10-14'));
+
+      // Act
+      await outbox.release(releaseMarker(episodeId, change, [first!, ...rest], DAY.decidedOn));
+
+      // Assess
+      const sortKeyOf = async (key: string) => (await outbox.doc.send(new GetCommand({ TableName: LOCAL_RESOURCE_NAMES.table, Key: outboxKey(key) }))).Item?.GSI2SK;
+      expect(rest.length).toBeGreaterThan(0);
+      expect(await pendingOf(episodeId)).toEqual([first, ...rest].sort());
+      expect(await sortKeyOf(first!)).toBe(`2025-10-14#${first}`);
+      expect(await Promise.all(rest.map(sortKeyOf))).toEqual(rest.map((key) => `${DAY.decidedOn}#${key}`));
     });
 
     it('records a change of the stand-down count without an outbox entry', async () => {

@@ -6,6 +6,7 @@ import { DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import type { Signal } from '../../shared/domain/model.js';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { assessment } from '../support/fixtures.js';
 import { type LocalAws, startLocalAws } from '../support/local-aws.js';
 
 const concern = (naturalId: string, receivedOn: string): Signal => ({
@@ -84,5 +85,26 @@ describe('DynamoDB adapters on DynamoDB Local', () => {
     expect(write).toEqual({ stored: 24, alreadyPresent: 0 });
     expect(items.Items?.map((item) => item.SK?.S)).toEqual(['SIGNAL#2024', 'SIGNAL#2025']);
     expect(await stores.signalsFor(subject)).toEqual(returns);
+  });
+
+  it("finds a subject's latest assessment of one model version on or before a date, past pages of newer ones of another", async () => {
+    // Prepare: ten days under one model version, then ten under the next, for one home
+    const subject = { type: 'location', id: '1-000000004' } as const;
+    const day = (d: number) => `2025-01-${String(d).padStart(2, '0')}`;
+    await stores.putAssessments(Array.from({ length: 20 }, (_, i) => assessment({ subject, asOf: day(i + 1), modelVersion: i < 10 ? 'model-a' : 'model-b' })));
+
+    // Act
+    const [olderVersion, onADate, newerVersion, beforeAny] = await Promise.all([
+      stores.latestAssessment(subject, '2025-01-31', 'model-a'),
+      stores.latestAssessment(subject, day(5), 'model-a'),
+      stores.latestAssessment(subject, '2025-01-31', 'model-b'),
+      stores.latestAssessment(subject, day(10), 'model-b'),
+    ]);
+
+    // Assess
+    expect(olderVersion?.asOf).toBe(day(10));
+    expect(onADate?.asOf).toBe(day(5));
+    expect(newerVersion).toMatchObject({ asOf: day(20), modelVersion: 'model-b' });
+    expect(beforeAny).toBeUndefined();
   });
 });

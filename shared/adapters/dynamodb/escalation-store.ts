@@ -11,7 +11,7 @@ import type { IsoDate, Subject } from '../../domain/model.js';
 import type { AcknowledgementStore, EscalationStore } from '../../ports/escalations.js';
 import { DynamoOutbox, releaseMarker } from './outbox-store.js';
 import { documentClient } from './stores.js';
-import { queryAll, transact } from './writes.js';
+import { queryAll, transact, TRANSACTION_SIZE } from './writes.js';
 import { keys } from './table.js';
 
 const CURRENT_EPISODE = 'EPISODE#CURRENT';
@@ -19,6 +19,10 @@ const EPISODE = 'EPISODE';
 const ACKNOWLEDGEMENT = 'ACK#';
 /** The decision's first action: only its condition failing means another run changed the episode first. */
 const POINTER = 0;
+/** The decision's actions after the pointer and the episode: its messages, or the marker of those staged. */
+const MESSAGES_FROM = 2;
+/** Half a transaction's 4 MB: room for the episode item and for what marshalling adds. */
+const INLINE_MESSAGE_BYTES = 2_000_000;
 /** The episode as stored: its acknowledgements are items of their own. */
 const StoredEpisode = z.omit(Episode, { acknowledgements: true });
 
@@ -33,6 +37,8 @@ export class DynamoEscalationStore implements EscalationStore, AcknowledgementSt
     private readonly tableName: string,
     /** Acknowledgements expire only at the end of the protocol's retention period. */
     private readonly retentionYears: number,
+    /** The most messages written in the transaction that records their change; a change with more is staged. */
+    private readonly messagesWithDecision = TRANSACTION_SIZE - MESSAGES_FROM,
   ) {
     this.doc = documentClient(client);
     this.outbox = new DynamoOutbox(client, tableName, retentionYears);
@@ -60,9 +66,11 @@ export class DynamoEscalationStore implements EscalationStore, AcknowledgementSt
 
   async recordDecision(decision: EscalationDecision, previous: Episode | undefined, context: { decidedOn: IsoDate; familyId: string }): Promise<'recorded' | 'superseded'> {
     const { episode, messages } = decision;
-    // Messages first: they may be many, and only the episode and pointer need to change together.
-    if (!(await this.outbox.stage(messages, context))) return 'superseded';
-    const marker = releaseMarker(episode.episodeId, episode.change, messages.map((m) => m.idempotencyKey), context.decidedOn);
+    // A change's messages go pending in the transaction that records it when they fit beside the pointer and
+    // the episode (100 actions, 4 MB); a regional or national change with more is staged first, released after.
+    const inline = messages.length <= this.messagesWithDecision && JSON.stringify(messages).length <= INLINE_MESSAGE_BYTES;
+    if (!inline && !(await this.outbox.stage(messages, context))) return 'superseded';
+    const marker = inline ? undefined : releaseMarker(episode.episodeId, episode.change, messages.map((m) => m.idempotencyKey), context.decidedOn);
     const { failedConditions } = await transact(this.doc, [
       {
         // Every decision is on a later assessment than the last, so its date versions the pointer.
@@ -84,13 +92,14 @@ export class DynamoEscalationStore implements EscalationStore, AcknowledgementSt
           ...(episode.episodeId !== previous?.episodeId ? { ConditionExpression: 'attribute_not_exists(PK)' } : {}),
         },
       },
-      ...(messages.length > 0 ? [{ Put: { TableName: this.tableName, Item: marker, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
+      ...(marker ? [{ Put: { TableName: this.tableName, Item: marker, ConditionExpression: 'attribute_not_exists(PK)' } }] : this.outbox.pendingPuts(messages, context)),
     ]);
-    if (failedConditions.includes(POINTER)) return 'superseded';
+    // Only another run recording first moves the pointer or releases this change's messages.
+    if (failedConditions.includes(POINTER) || (inline && failedConditions.some((index) => index >= MESSAGES_FROM))) return 'superseded';
     if (failedConditions.length > 0) {
       throw new Error(`episode ${episode.episodeId} change ${episode.change}: stored state disagrees with its pointer (conditions ${failedConditions.join(', ')} failed)`);
     }
-    if (messages.length > 0) await this.outbox.release(marker);
+    if (marker) await this.outbox.release(marker);
     return 'recorded';
   }
 

@@ -97,6 +97,28 @@ export class DynamoOutbox implements OutboxStore {
     return staged.every(Boolean);
   }
 
+  /**
+   * The actions that write one change's messages straight to pending, for the transaction that records the
+   * change itself: a change with few messages needs no staging. A message a run staged and never released is
+   * replaced; one already released means another run recorded this change first, and cancels the transaction.
+   */
+  pendingPuts(messages: readonly EscalationMessage[], context: { decidedOn: IsoDate; familyId: string }) {
+    return messages.map((message) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...outboxKey(message.idempotencyKey),
+          message,
+          familyId: context.familyId,
+          decidedOn: context.decidedOn,
+          GSI2PK: OUTBOX_PENDING,
+          GSI2SK: `${context.decidedOn}#${message.idempotencyKey}`,
+        },
+        ConditionExpression: 'attribute_not_exists(PK) OR attribute_exists(staged)',
+      },
+    }));
+  }
+
   /** Makes a recorded change's messages pending, then removes its marker. Safe to repeat. */
   async release(marker: ReleaseMarker): Promise<void> {
     await pMap(

@@ -51,6 +51,9 @@ const bySignalKey = (a: Signal, b: Signal): number => {
   return x < y ? -1 : x > y ? 1 : 0;
 };
 
+/** A latest-assessment read's page: every model version stored for the newest date or two. */
+const ASSESSMENTS_PER_PAGE = 4;
+
 export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStore, QuarantineStore, PlacementStore, BaselineStore {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -166,8 +169,10 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
   }
 
   async latestAssessment(subject: Subject, asOf: string, modelVersion: string): Promise<RiskAssessment | undefined> {
-    // Newest first; the sort key puts the date before the model version, so skip other versions' items.
+    // Newest first; the sort key puts the date before the model version, so skip other versions' items. A page
+    // of a few items, not the subject's whole history (a year of daily assessments is over a megabyte).
     const item = await queryFirst(this.doc, {
+      Limit: ASSESSMENTS_PER_PAGE,
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       FilterExpression: 'modelVersion = :version',

@@ -5,7 +5,7 @@ import pMap from 'p-map';
 import type { WriteCount } from '../../ports/stores.js';
 
 /** DynamoDB's limits: 100 actions in a transaction, 25 puts in a batch, 100 keys in a batch read. */
-const TRANSACTION_SIZE = 100;
+export const TRANSACTION_SIZE = 100;
 const BATCH_SIZE = 25;
 const BATCH_GET_SIZE = 100;
 /** Requests in flight; DynamoDB Local on two cores is no faster with more. */
@@ -13,6 +13,13 @@ const PUT_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 10;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Items in runs of at most `size`: a request's limit. */
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
 export const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
 
 /**
@@ -24,9 +31,7 @@ export async function putOnce(doc: DynamoDBDocumentClient, tableName: string, it
   // A transaction may not touch one key twice: repeats within the input count as already present.
   const unique = [...new Map(items.map((item) => [`${item.PK}|${item.SK}`, item])).values()];
   const repeats = items.length - unique.length;
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < unique.length; i += TRANSACTION_SIZE) chunks.push(unique.slice(i, i + TRANSACTION_SIZE));
-  const counts = await pMap(chunks, (chunk) => putChunkOnce(doc, tableName, chunk), { concurrency: PUT_CONCURRENCY });
+  const counts = await pMap(chunked(unique, TRANSACTION_SIZE), (chunk) => putChunkOnce(doc, tableName, chunk), { concurrency: PUT_CONCURRENCY });
   return counts.reduce((sum, c) => ({ stored: sum.stored + c.stored, alreadyPresent: sum.alreadyPresent + c.alreadyPresent }), {
     stored: 0,
     alreadyPresent: repeats,
@@ -92,9 +97,7 @@ export async function transact(
 }
 
 export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += BATCH_SIZE) batches.push(items.slice(i, i + BATCH_SIZE));
-  await pMap(batches, (batch) => writeBatch(doc, tableName, batch.map((Item) => ({ PutRequest: { Item } }))), {
+  await pMap(chunked(items, BATCH_SIZE), (batch) => writeBatch(doc, tableName, batch.map((Item) => ({ PutRequest: { Item } }))), {
     concurrency: PUT_CONCURRENCY,
   });
 }
@@ -114,9 +117,7 @@ type Key = Record<string, unknown>;
 
 /** The items stored under these keys (absent ones left out), in batches of 100, unprocessed keys retried with backoff. */
 export async function batchGet(doc: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
-  const batches: Key[][] = [];
-  for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) batches.push(keys.slice(i, i + BATCH_GET_SIZE));
-  const found = await pMap(batches, (batch) => getBatch(doc, tableName, batch), { concurrency: PUT_CONCURRENCY });
+  const found = await pMap(chunked(keys, BATCH_GET_SIZE), (batch) => getBatch(doc, tableName, batch), { concurrency: PUT_CONCURRENCY });
   return found.flat();
 }
 
