@@ -13,7 +13,7 @@ import { LOCAL_RESOURCE_NAMES, type LocalEngines, pointAwsSdkAt, startLocalEngin
 import { provisionTable } from '../../cli/local/provision.js';
 import { scoreAll } from '../../functions/score/score-all.js';
 import { UPDATE_CONCURRENCY } from '../../shared/adapters/dynamodb/series-writes.js';
-import { packSignals } from '../../shared/adapters/dynamodb/signal-series.js';
+import { packSignals, seriesItem } from '../../shared/adapters/dynamodb/signal-series.js';
 import { documentClient, DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
 import { chunked } from '../../shared/adapters/dynamodb/writes.js';
 import { Group, Location, Provider, RegistrationLink, Signal } from '../../shared/domain/model.js';
@@ -113,7 +113,7 @@ export async function floorPhase(dir: string): Promise<PhaseResult> {
       const linkItems = links.map((link) => ({ PK: `LOCATION#${link.predecessorId}`, SK: `LINK#${link.predecessorId}#${link.successorId}#${link.evidence}`, ...link }));
       await plainPuts(doc, linkItems);
       for await (const count of writtenSlices(dir, 1, async (slice) => {
-        await plainPuts(doc, packSignals(slice).writes.map((w) => ({ ...w.key, subject: w.subject, ...Object.fromEntries(w.entries) })));
+        await plainPuts(doc, packSignals(slice).writes.map(seriesItem));
         return slice.length;
       })) {
         signals += count;

@@ -1,11 +1,11 @@
 // Signal storage against a mocked DynamoDB: packed items give back exactly the signals put in, a stream record
 // yields only the signals it added, and throttling or unprocessed keys and items lose nothing and count nothing twice.
-import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { putSignalsOnce } from '../../shared/adapters/dynamodb/series-writes.js';
-import { entryName, packSignals, seriesKey, signalsAdded } from '../../shared/adapters/dynamodb/signal-series.js';
+import { entryName, packSignals, seriesItem, seriesKey, signalsAdded } from '../../shared/adapters/dynamodb/signal-series.js';
 import { batchPut } from '../../shared/adapters/dynamodb/writes.js';
 import type { Signal } from '../../shared/domain/model.js';
 
@@ -22,10 +22,7 @@ const monthly = (period: string, receivedOn = `${period}-14`): Signal => ({
 });
 
 /** The item DynamoDB would hold after these signals went in. */
-function itemOf(signals: readonly Signal[]): Record<string, unknown> {
-  const [write] = packSignals(signals).writes;
-  return { ...write!.key, subject: write!.subject, ...Object.fromEntries(write!.entries) };
-}
+const itemOf = (signals: readonly Signal[]): Record<string, unknown> => seriesItem(packSignals(signals).writes[0]!);
 
 describe('packed signal items', () => {
   it('puts each subject and year in one item and keeps the first of a repeated natural id', () => {
@@ -67,16 +64,16 @@ describe('writes that DynamoDB throttles or leaves unprocessed', () => {
 
   beforeEach(() => dynamo.reset());
 
-  it('stores every signal once when the read leaves keys unprocessed and an update is throttled', async () => {
-    // Prepare: one year already holds January; the read answers for it only on the second try; the first update is throttled
+  it('stores every signal once when the read leaves keys unprocessed and an update is throttled: a year found is added to, an absent one created', async () => {
+    // Prepare: 2025 already holds January, but the read answers for it only on the second try; 2024 is absent; the first update is throttled
     const january = monthly('2025-01');
-    const signals = [january, monthly('2025-02'), monthly('2024-12')];
-    const stored = itemOf([january]);
-    const otherKey = seriesKey(monthly('2024-12'));
+    const december = monthly('2024-12');
+    const signals = [january, monthly('2025-02'), december];
     dynamo
       .on(BatchGetCommand)
       .resolvesOnce({ Responses: { [TABLE]: [] }, UnprocessedKeys: { [TABLE]: { Keys: [seriesKey(january)] } } })
-      .resolves({ Responses: { [TABLE]: [stored] } });
+      .resolves({ Responses: { [TABLE]: [itemOf([january])] } });
+    dynamo.on(TransactWriteCommand).resolves({});
     dynamo
       .on(UpdateCommand)
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }))
@@ -85,19 +82,39 @@ describe('writes that DynamoDB throttles or leaves unprocessed', () => {
     // Act
     const count = await putSignalsOnce(doc, TABLE, signals);
 
-    // Assess: January was there; both others were added, the throttled update sent again
+    // Assess: January was there; February added to 2025 (the throttled update sent again); 2024 created with December
     expect(count).toEqual({ stored: 2, alreadyPresent: 1 });
     const updates = dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-    expect(updates).toHaveLength(3);
-    const added = new Set(updates.flatMap((u) => Object.values(u.ExpressionAttributeNames ?? {})).filter((name) => name.startsWith('s:')));
-    expect(added).toEqual(new Set([entryName(monthly('2025-02')), entryName(monthly('2024-12'))]));
-    expect(updates.some((u) => u.Key?.SK === otherKey.SK)).toBe(true);
+    expect(updates.map((u) => [u.Key?.SK, Object.values(u.ExpressionAttributeNames ?? {}).filter((name) => name.startsWith('s:'))])).toEqual([
+      ['SIGNAL#2025', [entryName(monthly('2025-02'))]],
+      ['SIGNAL#2025', [entryName(monthly('2025-02'))]],
+    ]);
+    const [created] = dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems);
+    expect(created).toEqual([{ Put: { TableName: TABLE, Item: itemOf([december]), ConditionExpression: 'attribute_not_exists(PK)' } }]);
   });
 
-  it('counts as already present what another writer added between the read and the update', async () => {
-    // Prepare: the read finds nothing, but the update's old values show February was just written
+  it('creates the items the read did not find a hundred to a transaction, each on condition it is still absent', async () => {
+    // Prepare: one return each from 150 homes
+    const signals = Array.from({ length: 150 }, (_, i) => ({ ...monthly('2025-01'), subject: { type: 'location', id: `1-${String(i).padStart(9, '0')}` } }) as Signal);
+    dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    dynamo.on(TransactWriteCommand).resolves({});
+
+    // Act
+    const count = await putSignalsOnce(doc, TABLE, signals);
+
+    // Assess
+    expect(count).toEqual({ stored: 150, alreadyPresent: 0 });
+    const transactions = dynamo.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
+    expect(transactions.map((t) => t.length)).toEqual([100, 50]);
+    expect(new Set(transactions.flat().map((action) => action.Put?.ConditionExpression))).toEqual(new Set(['attribute_not_exists(PK)']));
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('adds to an item another writer created between the read and the transaction, and counts what that writer added first', async () => {
+    // Prepare: the read finds nothing; the transaction is cancelled as the item now exists; its old values show February was just written
     const february = monthly('2025-02');
     dynamo.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
+    dynamo.on(TransactWriteCommand).rejects(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] }));
     dynamo.on(UpdateCommand).resolves({ Attributes: { [entryName(february)]: { receivedOn: '2025-02-14' } } });
 
     // Act
@@ -105,6 +122,8 @@ describe('writes that DynamoDB throttles or leaves unprocessed', () => {
 
     // Assess
     expect(count).toEqual({ stored: 1, alreadyPresent: 1 });
+    expect(dynamo.commandCalls(TransactWriteCommand)).toHaveLength(1);
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('writes nothing for a re-sent batch whose entries the read finds', async () => {

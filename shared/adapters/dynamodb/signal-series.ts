@@ -36,6 +36,9 @@ export const seriesKey = (signal: Pick<Signal, 'subject' | 'describedOn'>) => ({
   SK: keys.signalSeries(signal.describedOn.slice(0, 4)),
 });
 
+/** The packed item a write would create: its key, its subject and each entry. */
+export const seriesItem = (write: SeriesWrite): Record<string, unknown> => ({ ...write.key, subject: write.subject, ...Object.fromEntries(write.entries) });
+
 /** Groups signals by the item they go in; a repeat of a natural id within the input is counted, not written. */
 export function packSignals(signals: readonly Signal[]): { writes: SeriesWrite[]; repeats: number } {
   const byKey = new Map<string, SeriesWrite>();

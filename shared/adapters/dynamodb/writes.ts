@@ -14,10 +14,21 @@ const MAX_ATTEMPTS = 10;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Items in runs of at most `size`: a request's limit. */
-export function chunked<T>(items: readonly T[], size: number): T[][] {
+/** Items in runs of at most `size`, and of at most `budget.max` by `budget.weigh` if given: a request's limits. */
+export function chunked<T>(items: readonly T[], size: number, budget?: { max: number; weigh: (item: T) => number }): T[][] {
   const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  let chunk: T[] = [];
+  let weight = 0;
+  for (const item of items) {
+    const w = budget?.weigh(item) ?? 0;
+    if (chunk.length >= size || (budget && chunk.length > 0 && weight + w > budget.max)) {
+      chunks.push(chunk);
+      [chunk, weight] = [[], 0];
+    }
+    chunk.push(item);
+    weight += w;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
   return chunks;
 }
 export const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
