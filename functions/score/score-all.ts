@@ -34,13 +34,18 @@ export async function scoreAll(ports: ScorePorts, asOf: IsoDate, model: RiskMode
   const byBand: BandCounts = { location: bands(), provider: bands(), group: bands() };
   let computed = 0;
   let rejectedCount = 0;
+  // A part's writes go on while the next part is scored: one part's in flight at a time.
+  let writing: Promise<unknown> = Promise.resolve();
   for await (const { assessments, rejected } of assessInParts(held, register, asOf, model, baseline, locationsPerPart)) {
-    await ports.assessments.putAssessments(assessments);
-    await ports.quarantine.quarantine(rejected);
+    await writing;
+    writing = Promise.all([ports.assessments.putAssessments(assessments), ports.quarantine.quarantine(rejected)]);
+    // Awaited on the next turn or after the last; if scoring fails first, that failure is the one reported.
+    writing.catch(() => undefined);
     for (const a of assessments) byBand[a.subject.type][a.band] += 1;
     computed += assessments.length;
     rejectedCount += rejected.length;
   }
+  await writing;
   return { asOf, modelVersion: model.version, baselineVersion: baseline.version, computed, rejected: rejectedCount, byBand };
 }
 

@@ -102,4 +102,18 @@ describe('the full scoring a part at a time', () => {
     // Assess
     expect(inParts).toEqual(inOne);
   });
+
+  it("fails with a part's failed write, though the next part was being scored as it was written", async () => {
+    // Prepare: the third part's write is refused
+    const refused = new Error('write refused');
+    let writes = 0;
+    const failing = { ...ports, assessments: Object.assign(Object.create(stores) as DynamoStores, { putAssessments: async (list: readonly RiskAssessment[]) => (++writes === 3 ? Promise.reject(refused) : stores.putAssessments(list)) }) };
+
+    // Act
+    const run = scoreAll(failing, AS_OF, MODEL, LOCATIONS_PER_PART);
+
+    // Assess: the refusal, not a later part's success or an unhandled rejection
+    await expect(run).rejects.toBe(refused);
+    expect(writes).toBeGreaterThanOrEqual(3);
+  });
 });
