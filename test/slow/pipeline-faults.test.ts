@@ -37,11 +37,13 @@ const BRADFORD = 'E08000032';
 /** The parties a Red provider in Leeds and Bradford must reach: both councils, their ADASS network, national oversight. */
 const PARTIES = [BRADFORD, LEEDS, adassNetworkId('Yorkshire and Humber', DEFAULT_PROTOCOL), DEFAULT_PROTOCOL.parties.nationalOversight.id].sort();
 /**
- * Homes in a world: each takes a write request of its own (its signals are one packed item), and there are more
- * than ingest keeps in flight, so a crash falls both among writes already sent and before others are. Every
- * request of a clean run is a crash point, twice: more homes would only repeat the same cases.
+ * Homes in a world, each home's signals one packed item. In the crash matrix half of them already hold their
+ * first month from an earlier file: those items are added to, a write request each, and there are more of them
+ * than ingest keeps in flight, so a crash falls both among writes already sent and before others are; the other
+ * half's items are created together in one transaction. Every request of a clean run is a crash point, twice:
+ * more homes would only repeat the same cases.
  */
-const HOMES = UPDATE_CONCURRENCY + 4;
+const HOMES = 2 * UPDATE_CONCURRENCY + 4;
 const MONTHS = ['2025-06', '2025-07', '2025-08', '2025-09'];
 const LANDED_ON = '2025-10-01';
 
@@ -59,6 +61,11 @@ function worldOf(n: number) {
     key: `capacity-tracker/2025-09-30/world-${tag}.csv`,
     csv: ['cqcid,maxcapacity,usedbeds,declaredvacancies,lastupdatedutc', ...rows, ...bad].join('\n') + '\n',
     rows: rows.length + bad.length,
+    /** An earlier file with the first month of every other home: the same rows, so the same signals. */
+    earlier: {
+      key: `capacity-tracker/2025-09-30/world-${tag}-earlier.csv`,
+      csv: ['cqcid,maxcapacity,usedbeds,declaredvacancies,lastupdatedutc', ...rows.filter((_, r) => r % (2 * MONTHS.length) === 0)].join('\n') + '\n',
+    },
     reference: {
       locations: ids.map((locationId, i) => location({ locationId, providerId, councilGss: i % 2 ? BRADFORD : LEEDS, name: `Home ${tag}-${i}` })),
       providers: [provider({ providerId, name: `Provider ${tag} Ltd`, companyNumber: `07${tag}000` })],
@@ -105,10 +112,16 @@ describe('faults in the Lambdas on DynamoDB Local and fauxqs, each followed by a
     }
   }
 
-  const newWorld = async (): Promise<World> => {
+  /** A world with its file landed; `partlyStored`: its earlier file ingested first, cleanly. */
+  const newWorld = async (partlyStored = false): Promise<World> => {
     const world = worldOf(++worlds);
     await stores.putReference(world.reference);
     await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: world.key, Body: world.csv }));
+    if (partlyStored) {
+      await aws.s3.send(new PutObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.landingBucket, Key: world.earlier.key, Body: world.earlier.csv }));
+      const earlier = await run('ingest', landedObjectsEvent(LOCAL_RESOURCE_NAMES.landingBucket, [{ key: world.earlier.key, landedOn: LANDED_ON }]));
+      expect((earlier as IngestRun).reports[0]!.signalsStored).toBe(HOMES / 2);
+    }
     return world;
   };
   const ingest = (world: World, plan?: FaultPlan) =>
@@ -165,7 +178,8 @@ describe('faults in the Lambdas on DynamoDB Local and fauxqs, each followed by a
     let requests = 0;
 
     beforeAll(async () => {
-      const world = await newWorld();
+      // The crash matrix's clean run: its requests are the crash points. What it stores is what any world ends with.
+      const world = await newWorld(true);
       const result = await ingest(world);
       requests = faults.dynamoRequests;
       expect(result?.batchItemFailures).toEqual([]);
@@ -176,7 +190,7 @@ describe('faults in the Lambdas on DynamoDB Local and fauxqs, each followed by a
       // Assess
       expect(clean.count).toBe(HOMES * MONTHS.length);
       expect((clean.quarantine as unknown[]).length).toBe(3);
-      expect(requests).toBeGreaterThan(2);
+      expect(requests).toBeGreaterThan(HOMES / 2);
     });
 
     it('loses and repeats nothing when the process dies before or after any of its DynamoDB requests, then the message is redelivered', async () => {
@@ -187,7 +201,7 @@ describe('faults in the Lambdas on DynamoDB Local and fauxqs, each followed by a
       const outcomes = await pMap(
         crashes,
         async (crashAt) => {
-          const world = await newWorld();
+          const world = await newWorld(true);
           const faulty = await ingest(world, { crashAt });
           const rerun = await ingest(world);
           const report = rerun!.reports[0]!;
@@ -206,8 +220,8 @@ describe('faults in the Lambdas on DynamoDB Local and fauxqs, each followed by a
 
     it('stores exactly the clean run under throttling and with half of every batch write left unprocessed', async () => {
       // Prepare
-      const throttled = await newWorld();
-      const unprocessed = await newWorld();
+      const throttled = await newWorld(true);
+      const unprocessed = await newWorld(true);
 
       // Act
       const first = await ingest(throttled, { throttleEvery: 3 });
