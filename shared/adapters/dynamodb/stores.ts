@@ -1,6 +1,6 @@
 // DynamoDB implementations of the storage ports. The same code runs against DynamoDB Local and AWS.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   Group,
   Location,
@@ -183,12 +183,8 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
   }
 
   private async getProfile<T>(type: SubjectType, id: string, schema: Schema<T>): Promise<T | undefined> {
-    const item = await queryFirst(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK = :sk',
-      ExpressionAttributeValues: { ':pk': keys.subject(type, id), ':sk': keys.profile },
-    });
-    return item ? fromItem(schema, item) : undefined;
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: keys.subject(type, id), SK: keys.profile } }));
+    return Item ? fromItem(schema, Item) : undefined;
   }
 
   private async members<T>(parent: string, prefix: string, schema: Schema<T>): Promise<T[]> {
@@ -270,12 +266,8 @@ export class DynamoStores implements SignalStore, ReferenceStore, AssessmentStor
   }
 
   async getBaseline(version: string): Promise<MarketBaseline | undefined> {
-    const item = await queryFirst(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'PK = :pk AND SK = :sk',
-      ExpressionAttributeValues: { ':pk': 'BASELINE', ':sk': version },
-    });
-    return item ? fromItem(MarketBaseline, item) : undefined;
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { PK: 'BASELINE', SK: version } }));
+    return Item ? fromItem(MarketBaseline, Item) : undefined;
   }
 
   async latestBaseline(asOf: string): Promise<MarketBaseline | undefined> {
