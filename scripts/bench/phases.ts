@@ -7,15 +7,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import pMap, { pMapIterable } from 'p-map';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pMapIterable } from 'p-map';
 import { LOCAL_RESOURCE_NAMES, type LocalEngines, pointAwsSdkAt, startLocalEngines } from '../../cli/local/engines.js';
 import { provisionTable } from '../../cli/local/provision.js';
 import { scoreAll } from '../../functions/score/score-all.js';
 import { UPDATE_CONCURRENCY } from '../../shared/adapters/dynamodb/series-writes.js';
 import { packSignals, seriesItem } from '../../shared/adapters/dynamodb/signal-series.js';
 import { documentClient, DynamoStores } from '../../shared/adapters/dynamodb/stores.js';
-import { chunked } from '../../shared/adapters/dynamodb/writes.js';
+import { batchPut } from '../../shared/adapters/dynamodb/writes.js';
 import { Group, Location, Provider, RegistrationLink, Signal } from '../../shared/domain/model.js';
 import { riskModel } from '../../shared/domain/risk-model.js';
 import { peakRssMb, tallyWrites, timed, treePeakMb, type WriteTally } from './measure.js';
@@ -92,6 +92,10 @@ async function* signalSlices(dir: string, every = 1): AsyncGenerator<Signal[]> {
 const writtenSlices = <T>(dir: string, every: number, write: (slice: Signal[]) => Promise<T>) =>
   pMapIterable(signalSlices(dir, every), write, { concurrency: 1, backpressure: 2 });
 
+/** The slices handed to the signal store: how many signals each held, and what the store counted. */
+const storedSlices = (dir: string, every: number, stores: DynamoStores) =>
+  writtenSlices(dir, every, async (slice) => ({ sent: slice.length, written: await stores.putSignals(slice) }));
+
 export interface PhaseResult {
   seconds: number;
   signals: number;
@@ -127,19 +131,7 @@ export async function floorPhase(dir: string): Promise<PhaseResult> {
 }
 
 /** Plain BatchWriteItem at the signal store's concurrency; unprocessed items sent again. */
-async function plainPuts(doc: DynamoDBDocumentClient, items: readonly Record<string, unknown>[]): Promise<void> {
-  await pMap(
-    chunked(items, 25),
-    async (batch) => {
-      let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-      while (pending.length > 0) {
-        const result = await doc.send(new BatchWriteCommand({ RequestItems: { [LOCAL_RESOURCE_NAMES.table]: pending } }));
-        pending = (result.UnprocessedItems?.[LOCAL_RESOURCE_NAMES.table] ?? []) as typeof pending;
-      }
-    },
-    { concurrency: UPDATE_CONCURRENCY },
-  );
-}
+const plainPuts = (doc: DynamoDBDocumentClient, items: readonly Record<string, unknown>[]) => batchPut(doc, LOCAL_RESOURCE_NAMES.table, items, UPDATE_CONCURRENCY);
 
 export interface PipelineResult extends Omit<PhaseResult, 'engineRssMb'> {
   ingestSeconds: number;
@@ -162,7 +154,7 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
   try {
     const ingest = await timed(async () => {
       await stores.putReference(await readReference(dir));
-      for await (const { sent, written } of writtenSlices(dir, 1, async (slice) => ({ sent: slice.length, written: await stores.putSignals(slice) }))) {
+      for await (const { sent, written } of storedSlices(dir, 1, stores)) {
         signals += sent;
         count.stored += written.stored;
         count.alreadyPresent += written.alreadyPresent;
@@ -175,7 +167,7 @@ export async function pipelinePhase(dir: string, asOf: string): Promise<{ result
     // A re-sent sample of the backfill: every signal found by the batch read, nothing written (not part of the ratio).
     const resent = { signals: 0, stored: 0 };
     const resend = await timed(async () => {
-      for await (const { sent, written } of writtenSlices(dir, RESEND_EVERY, async (slice) => ({ sent: slice.length, written: await stores.putSignals(slice) }))) {
+      for await (const { sent, written } of storedSlices(dir, RESEND_EVERY, stores)) {
         resent.signals += sent;
         resent.stored += written.stored;
       }

@@ -24,6 +24,8 @@ const WRITE_CONCURRENCY = 8;
 const STAGED_DAYS = 30;
 
 export const outboxKey = (messageKey: string) => ({ PK: `OUTBOX#${messageKey}`, SK: 'OUTBOX' });
+/** A pending message's place in the pending index: by the day its change was decided. */
+const pendingSortKey = (decidedOn: IsoDate, messageKey: string) => `${decidedOn}#${messageKey}`;
 
 /** The marker a decision leaves beside its episode until its messages are released. */
 export const releaseMarkerKey = (episodeId: string, change: number) => ({ PK: `EPISODE#${episodeId}`, SK: `RELEASE#${String(change).padStart(6, '0')}` });
@@ -112,7 +114,7 @@ export class DynamoOutbox implements OutboxStore {
           familyId: context.familyId,
           decidedOn: context.decidedOn,
           GSI2PK: OUTBOX_PENDING,
-          GSI2SK: `${context.decidedOn}#${message.idempotencyKey}`,
+          GSI2SK: pendingSortKey(context.decidedOn, message.idempotencyKey),
         },
         ConditionExpression: 'attribute_not_exists(PK) OR attribute_exists(staged)',
       },
@@ -131,7 +133,7 @@ export class DynamoOutbox implements OutboxStore {
             // A message already claimed or published keeps its state: only a staged one becomes pending.
             UpdateExpression: 'SET GSI2PK = :pending, GSI2SK = :sortKey REMOVE staged, expiresAt',
             ConditionExpression: 'attribute_exists(staged)',
-            ExpressionAttributeValues: { ':pending': OUTBOX_PENDING, ':sortKey': `${marker.decidedOn}#${messageKey}` },
+            ExpressionAttributeValues: { ':pending': OUTBOX_PENDING, ':sortKey': pendingSortKey(marker.decidedOn, messageKey) },
           }),
         ).catch((error: Error) => {
           if (error.name !== 'ConditionalCheckFailedException') throw error;

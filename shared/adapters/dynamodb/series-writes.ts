@@ -13,12 +13,10 @@ import pMap from 'p-map';
 import type { Signal } from '../../domain/model.js';
 import type { WriteCount } from '../../ports/stores.js';
 import { entryNames, packSignals, type SeriesWrite, seriesItem } from './signal-series.js';
-import { backoffMs, batchGet, chunked, sleep, transact, TRANSACTION_SIZE } from './writes.js';
+import { backoffMs, batchGet, chunked, putAbsent, sleep } from './writes.js';
 
 /** Entries per update: keeps the expression well under DynamoDB's 4 KB limit. */
 const ENTRIES_PER_UPDATE = 60;
-/** Bytes of items per creating transaction, under DynamoDB's 4 MB a transaction. */
-const TRANSACTION_BYTES = 3_000_000;
 /** Updates in flight: DynamoDB Local on two cores gains nothing past this. */
 export const UPDATE_CONCURRENCY = 8;
 const UPDATE_ATTEMPTS = 8;
@@ -41,28 +39,13 @@ export async function putSignalsOnce(doc: DynamoDBDocumentClient, tableName: str
     alreadyPresent += write.entries.size - lacking.size;
     if (lacking.size > 0) toAdd.push({ ...write, entries: lacking });
   }
-  const chunks = chunked(absent, TRANSACTION_SIZE, { max: TRANSACTION_BYTES, weigh: (w) => JSON.stringify(seriesItem(w)).length });
-  const raced = (await pMap(chunks, (chunk) => createAbsent(doc, tableName, chunk), { concurrency: UPDATE_CONCURRENCY })).flat();
+  // Those another writer created between the read and the transaction are added to like the found ones.
+  const raced = await putAbsent(doc, tableName, absent, seriesItem, UPDATE_CONCURRENCY);
   const created = absent.reduce((sum, w) => sum + w.entries.size, 0) - raced.reduce((sum, w) => sum + w.entries.size, 0);
   const updates = [...toAdd, ...raced].flatMap((write) => chunked([...write.entries], ENTRIES_PER_UPDATE).map((entries) => ({ ...write, entries: new Map(entries) })));
   const lost = (await pMap(updates, (update) => addEntries(doc, tableName, update), { concurrency: UPDATE_CONCURRENCY })).reduce((sum, n) => sum + n, 0);
   const added = updates.reduce((sum, u) => sum + u.entries.size, 0);
   return { stored: created + added - lost, alreadyPresent: alreadyPresent + lost };
-}
-
-/** Creates items still absent; returns those another writer created first, to be added to instead. */
-async function createAbsent(doc: DynamoDBDocumentClient, tableName: string, chunk: readonly SeriesWrite[]): Promise<SeriesWrite[]> {
-  const raced: SeriesWrite[] = [];
-  for (let pending = chunk; pending.length > 0; ) {
-    const { failedConditions } = await transact(
-      doc,
-      pending.map((write) => ({ Put: { TableName: tableName, Item: seriesItem(write), ConditionExpression: 'attribute_not_exists(PK)' } })),
-    );
-    const exists = new Set(failedConditions);
-    raced.push(...pending.filter((_, index) => exists.has(index)));
-    pending = exists.size === 0 ? [] : pending.filter((_, index) => !exists.has(index));
-  }
-  return raced;
 }
 
 /** Adds the entries an item lacks; returns how many were there after all (another writer added them first). */

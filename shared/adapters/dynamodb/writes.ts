@@ -6,6 +6,8 @@ import type { WriteCount } from '../../ports/stores.js';
 
 /** DynamoDB's limits: 100 actions in a transaction, 25 puts in a batch, 100 keys in a batch read. */
 export const TRANSACTION_SIZE = 100;
+/** Bytes of items per transaction of puts, under DynamoDB's 4 MB a transaction. */
+const TRANSACTION_BYTES = 3_000_000;
 const BATCH_SIZE = 25;
 const BATCH_GET_SIZE = 100;
 /** Requests in flight; DynamoDB Local on two cores is no faster with more. */
@@ -35,47 +37,45 @@ export const backoffMs = (attempt: number) => Math.min(1000, 25 * 2 ** attempt);
 
 /**
  * Writes each item only if its key is new, so a re-sent input changes nothing (receivedOn included).
- * Conditional writes go in transactions of 100: one request instead of 100, and a cancelled transaction
- * names exactly which keys already existed, so the rest are written in the next round.
+ * Repeats within the input count as already present (a transaction may not touch one key twice).
  */
 export async function putOnce(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<WriteCount> {
-  // A transaction may not touch one key twice: repeats within the input count as already present.
   const unique = [...new Map(items.map((item) => [`${item.PK}|${item.SK}`, item])).values()];
-  const repeats = items.length - unique.length;
-  const counts = await pMap(chunked(unique, TRANSACTION_SIZE), (chunk) => putChunkOnce(doc, tableName, chunk), { concurrency: PUT_CONCURRENCY });
-  return counts.reduce((sum, c) => ({ stored: sum.stored + c.stored, alreadyPresent: sum.alreadyPresent + c.alreadyPresent }), {
-    stored: 0,
-    alreadyPresent: repeats,
-  });
+  const existing = await putAbsent(doc, tableName, unique, (item) => item);
+  return { stored: unique.length - existing.length, alreadyPresent: items.length - unique.length + existing.length };
 }
 
-async function putChunkOnce(doc: DynamoDBDocumentClient, tableName: string, chunk: readonly Record<string, unknown>[]): Promise<WriteCount> {
-  let pending = [...chunk];
-  let alreadyPresent = 0;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > MAX_ATTEMPTS) throw new Error(`conditional writes of ${pending.length} items kept conflicting after ${attempt} attempts`);
-    try {
-      await doc.send(
-        new TransactWriteCommand({
-          TransactItems: pending.map((Item) => ({
-            Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(PK)' },
-          })),
-        }),
-      );
-      return { stored: pending.length, alreadyPresent };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const existing = new Set(reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : [])));
-      alreadyPresent += existing.size;
-      pending = pending.filter((_, index) => !existing.has(index));
-      // Cancelled for another reason too (a conflicting transaction, throttling): back off before retrying.
-      if (existing.size === 0 || reasons.some((r) => r.Code && r.Code !== 'None' && r.Code !== 'ConditionalCheckFailed')) {
-        await sleep(backoffMs(attempt));
+/**
+ * Puts each entry's item on condition that its key is still absent, a hundred (and at most 3 MB) to a
+ * transaction: one request instead of a hundred. A cancelled transaction names exactly which keys existed;
+ * the rest go in the next round. Returns the entries whose keys were there, their items left as they were.
+ */
+export async function putAbsent<T>(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  entries: readonly T[],
+  itemOf: (entry: T) => Record<string, unknown>,
+  concurrency = PUT_CONCURRENCY,
+): Promise<T[]> {
+  const chunks = chunked(entries, TRANSACTION_SIZE, { max: TRANSACTION_BYTES, weigh: (entry) => JSON.stringify(itemOf(entry)).length });
+  const existing = await pMap(
+    chunks,
+    async (chunk) => {
+      const found: T[] = [];
+      for (let pending = chunk; pending.length > 0; ) {
+        const { failedConditions } = await transact(
+          doc,
+          pending.map((entry) => ({ Put: { TableName: tableName, Item: itemOf(entry), ConditionExpression: 'attribute_not_exists(PK)' } })),
+        );
+        const exists = new Set(failedConditions);
+        found.push(...pending.filter((_, index) => exists.has(index)));
+        pending = exists.size === 0 ? [] : pending.filter((_, index) => !exists.has(index));
       }
-    }
-  }
-  return { stored: 0, alreadyPresent };
+      return found;
+    },
+    { concurrency },
+  );
+  return existing.flat();
 }
 
 /** Why DynamoDB cancels a transaction that may go through when tried again. */
@@ -107,10 +107,8 @@ export async function transact(
   }
 }
 
-export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
-  await pMap(chunked(items, BATCH_SIZE), (batch) => writeBatch(doc, tableName, batch.map((Item) => ({ PutRequest: { Item } }))), {
-    concurrency: PUT_CONCURRENCY,
-  });
+export async function batchPut(doc: DynamoDBDocumentClient, tableName: string, items: readonly Record<string, unknown>[], concurrency = PUT_CONCURRENCY): Promise<void> {
+  await pMap(chunked(items, BATCH_SIZE), (batch) => writeBatch(doc, tableName, batch.map((Item) => ({ PutRequest: { Item } }))), { concurrency });
 }
 
 /** BatchWriteItem may leave items unprocessed under throttling: retry them with backoff until none remain. */
